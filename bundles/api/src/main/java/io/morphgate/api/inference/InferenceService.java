@@ -1,0 +1,32 @@
+package io.morphgate.api.inference;
+
+import java.util.List;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+import io.morphgate.api.slot.TensorShape;
+
+/**
+ * Classifies inputs with the model that is serving at the time of the call. A swap never fails a call: a request that
+ * started on a composed model finishes on it.
+ */
+@ProviderType
+public interface InferenceService {
+
+    /** Shape of one input sample, e.g. 1x28x28. */
+    TensorShape inputShape();
+
+    /** Class labels, in the order of {@link InferenceResult#probabilities()}. */
+    List<String> labels();
+
+    /**
+     * Classifies one sample given as row-major C*H*W floats, already normalised as in training.
+     *
+     * @throws InferenceException with {@code WRONG_SHAPE}, {@code INVALID_VALUE}, {@code NOT_READY} or
+     *                            {@code RUNTIME_FAILURE}
+     */
+    InferenceResult infer(float[] input);
+
+    /** Classifies several samples in one run of the model; all results name the same configuration. */
+    List<InferenceResult> inferBatch(List<float[]> inputs);
+}

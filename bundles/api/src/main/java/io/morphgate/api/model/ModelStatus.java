@@ -1,0 +1,35 @@
+package io.morphgate.api.model;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A snapshot of the backbone: what serves, what was offered, what was refused.
+ *
+ * @param backboneId     identity of the backbone parameters
+ * @param state          lifecycle state
+ * @param configuration  configuration of the serving composed model
+ * @param generation     generation of the serving composed model
+ * @param params         parameters of the serving composed model
+ * @param macs           multiply-accumulates per sample of the serving composed model
+ * @param slots          every slot and what fills it
+ * @param variants       every variant offered, accepted or not
+ * @param recentSwaps    the last swaps, newest last
+ * @param lastError      the last composition or runtime failure, if any
+ */
+public record ModelStatus(String backboneId, State state, Configuration configuration, long generation, long params,
+        long macs, List<SlotState> slots, List<VariantState> variants, List<SwapRecord> recentSwaps,
+        Optional<String> lastError) {
+
+    /** Lifecycle of the backbone. */
+    public enum State {
+        /** The first composed model is being built. */
+        STARTING,
+        /** A composed model is serving. */
+        SERVING,
+        /** No composed model could be built; {@code lastError} says why. */
+        FAILED,
+        /** The backbone is shutting down. */
+        STOPPED
+    }
+}
