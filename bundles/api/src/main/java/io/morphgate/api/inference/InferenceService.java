@@ -16,6 +16,9 @@ public interface InferenceService {
     /** Shape of one input sample, e.g. 1x28x28. */
     TensorShape inputShape();
 
+    /** How raw pixels in [0, 1] are normalised into the values {@link #infer(float[])} takes. */
+    Normalization normalization();
+
     /** Class labels, in the order of {@link InferenceResult#probabilities()}. */
     List<String> labels();
 

@@ -1,0 +1,191 @@
+package io.morphgate.backbone.internal;
+
+import java.lang.System.Logger.Level;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.Designate;
+
+import ai.onnxruntime.OrtEnvironment;
+import io.morphgate.api.inference.InferenceResult;
+import io.morphgate.api.inference.InferenceService;
+import io.morphgate.api.inference.Normalization;
+import io.morphgate.api.model.ModelControl;
+import io.morphgate.api.model.ModelListener;
+import io.morphgate.api.model.ModelStatus;
+import io.morphgate.api.slot.SlotCatalog;
+import io.morphgate.api.slot.SlotSpec;
+import io.morphgate.api.slot.SlotWeights;
+import io.morphgate.api.slot.TensorShape;
+import io.morphgate.api.variant.OperatorVariant;
+
+/**
+ * The backbone: holds the shared parameters, binds operator variants as they come and go, and serves inference on
+ * the composed model. Binding only records the change; composing and swapping happen on the swapper's thread.
+ */
+@Component(service = {InferenceService.class, ModelControl.class, SlotCatalog.class},
+        configurationPid = "morphgate.backbone")
+@Designate(ocd = BackboneConfiguration.class)
+public class Backbone implements InferenceService, ModelControl, SlotCatalog {
+
+    private static final System.Logger LOG = System.getLogger(Backbone.class.getName());
+
+    private final VariantRegistry registry = new VariantRegistry();
+    private final Map<String, String> runtimePins = new ConcurrentHashMap<>();
+    private final BackboneArtifacts artifacts;
+    private volatile Map<String, String> configuredPins = Map.of();
+    private volatile boolean stopped;
+    private final SwapJournal journal;
+    private final ServingModel serving;
+    private final ModelSwapper swapper;
+
+    @Activate
+    public Backbone(BackboneConfiguration config) {
+        long started = System.nanoTime();
+        this.artifacts = BackboneArtifacts.loadBundled();
+        this.configuredPins = PinParser.parse(config.pins());
+        this.journal = new SwapJournal(config.recentSwapsKept());
+        OrtEnvironment environment = OrtEnvironment.getEnvironment();
+        this.serving = new ServingModel(environment, artifacts.inputShape(), artifacts.classCount());
+        this.swapper = new ModelSwapper(artifacts, registry, this::pins,
+                new SessionFactory(environment, config.intraOpThreads()), serving, journal, config.warmupRuns());
+        LOG.log(Level.INFO, "backbone {0} loaded: {1} slots {2}, {3} params, {4} MACs ({5} ms)",
+                artifacts.manifest().backboneId(), artifacts.slots().size(),
+                artifacts.slots().stream().map(SlotSpec::name).toList(), artifacts.defaultCost().params(),
+                artifacts.defaultCost().macs(), (System.nanoTime() - started) / 1_000_000);
+        swapper.request("backbone activated");
+    }
+
+    @Modified
+    void modified(BackboneConfiguration config) {
+        configuredPins = PinParser.parse(config.pins());
+        swapper.request("configuration changed: pins " + configuredPins);
+    }
+
+    @Deactivate
+    void deactivate() {
+        stopped = true;
+        swapper.close();
+        serving.close();
+        LOG.log(Level.INFO, "backbone stopped");
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindVariant(OperatorVariant variant, Map<String, Object> properties) {
+        OfferedVariant offered = registry.add(variant, properties);
+        swapper.request("variant bound: " + offered.id());
+    }
+
+    void unbindVariant(OperatorVariant variant, Map<String, Object> properties) {
+        registry.remove(properties).ifPresent(v -> swapper.request("variant unbound: " + v.id()));
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void bindListener(ModelListener listener) {
+        journal.addListener(listener);
+    }
+
+    void unbindListener(ModelListener listener) {
+        journal.removeListener(listener);
+    }
+
+    // --- InferenceService
+
+    @Override
+    public TensorShape inputShape() {
+        return artifacts.inputShape();
+    }
+
+    @Override
+    public Normalization normalization() {
+        SlotManifest.Normalization n = artifacts.manifest().normalization();
+        return new Normalization(n.mean(), n.std());
+    }
+
+    @Override
+    public List<String> labels() {
+        return artifacts.manifest().labels();
+    }
+
+    @Override
+    public InferenceResult infer(float[] input) {
+        return serving.infer(input);
+    }
+
+    @Override
+    public List<InferenceResult> inferBatch(List<float[]> inputs) {
+        return serving.inferBatch(inputs);
+    }
+
+    // --- ModelControl
+
+    @Override
+    public ModelStatus status() {
+        return StatusSnapshot.of(artifacts, registry, serving, journal, pins(), stopped);
+    }
+
+    @Override
+    public CompletionStage<ModelStatus> pin(String slot, String variantId) {
+        if (artifacts.slot(slot).isEmpty()) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("unknown slot " + slot));
+        }
+        if (!SelectionRule.DEFAULT_LAYER.equals(variantId) && !registry.hasId(variantId)) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException(
+                    "no variant " + variantId + " is bound (slot " + slot + ")"));
+        }
+        runtimePins.put(slot, variantId);
+        return swapper.request("pinned " + slot + " to " + variantId).thenApply(ok -> status());
+    }
+
+    @Override
+    public CompletionStage<ModelStatus> unpin(String slot) {
+        if (artifacts.slot(slot).isEmpty()) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("unknown slot " + slot));
+        }
+        runtimePins.remove(slot);
+        return swapper.request("unpinned " + slot).thenApply(ok -> status());
+    }
+
+    // --- SlotCatalog
+
+    @Override
+    public String backboneId() {
+        return artifacts.manifest().backboneId();
+    }
+
+    @Override
+    public List<SlotSpec> slots() {
+        return artifacts.slots();
+    }
+
+    @Override
+    public Optional<SlotSpec> slot(String name) {
+        return artifacts.slot(name);
+    }
+
+    @Override
+    public Optional<SlotWeights> weights(String slot) {
+        return artifacts.weights(slot);
+    }
+
+    /** Configured pins, overridden slot by slot by pins set at runtime. */
+    private Map<String, String> pins() {
+        Map<String, String> merged = new HashMap<>(configuredPins);
+        merged.putAll(runtimePins);
+        return merged;
+    }
+}

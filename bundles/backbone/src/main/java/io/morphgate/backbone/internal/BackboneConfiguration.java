@@ -1,0 +1,21 @@
+package io.morphgate.backbone.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+@ObjectClassDefinition(name = "Morphgate backbone", description = "Composition and serving of the backbone model.")
+@interface BackboneConfiguration {
+
+    @AttributeDefinition(description = "Pins as slot=variantId; a pinned slot takes that variant whenever it is "
+            + "bound and accepted. slot=default holds a slot on its default layer.")
+    String[] pins() default {};
+
+    @AttributeDefinition(description = "Inferences run on a new session before it serves.")
+    int warmupRuns() default 3;
+
+    @AttributeDefinition(description = "How many recent swaps the model status keeps.")
+    int recentSwapsKept() default 20;
+
+    @AttributeDefinition(description = "ONNX Runtime intra-op threads per session; 0 lets ONNX Runtime decide.")
+    int intraOpThreads() default 0;
+}

@@ -1,0 +1,250 @@
+package io.morphgate.backbone.internal;
+
+import java.lang.System.Logger.Level;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import io.morphgate.api.model.Configuration;
+import io.morphgate.api.model.SwapRecord;
+import io.morphgate.api.variant.VariantDescriptor;
+import io.morphgate.onnx.CompositionException;
+import io.morphgate.onnx.CostCounter;
+import io.morphgate.onnx.GraphComposer;
+import io.morphgate.onnx.GraphComposer.Replacement;
+import io.morphgate.onnx.SlotBoundary;
+import io.morphgate.onnx.GraphException;
+import io.morphgate.onnx.OnnxModelIO;
+
+/**
+ * Does every swap on one thread of its own: admits newly bound variants, chooses a configuration, composes the graph,
+ * creates and warms up the session, and switches the serving model. Requests that arrive while a swap runs are
+ * coalesced into the next one, so a burst of binds costs one or two swaps, not one each.
+ */
+final class ModelSwapper implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(ModelSwapper.class.getName());
+
+    private final BackboneArtifacts artifacts;
+    private final VariantRegistry registry;
+    private final Supplier<Map<String, String>> pins;
+    private final SessionFactory sessions;
+    private final ServingModel serving;
+    private final SwapJournal journal;
+    private final int warmupRuns;
+    private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "morphgate-backbone-swap");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** Triggers and waiters collected since the last swap started; guarded by this. */
+    private final List<String> triggers = new ArrayList<>();
+    private final List<CompletableFuture<Void>> waiters = new ArrayList<>();
+    private Instant firstTriggerAt;
+    private boolean scheduled;
+    private long generation;
+
+    ModelSwapper(BackboneArtifacts artifacts, VariantRegistry registry, Supplier<Map<String, String>> pins,
+            SessionFactory sessions, ServingModel serving, SwapJournal journal, int warmupRuns) {
+        this.artifacts = artifacts;
+        this.registry = registry;
+        this.pins = pins;
+        this.sessions = sessions;
+        this.serving = serving;
+        this.journal = journal;
+        this.warmupRuns = warmupRuns;
+    }
+
+    /**
+     * Asks for the configuration to be chosen again. Returns at once; the future completes when a swap that started
+     * after this call has finished (whether or not it changed anything).
+     */
+    synchronized CompletableFuture<Void> request(String trigger) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        triggers.add(trigger);
+        waiters.add(done);
+        if (firstTriggerAt == null) {
+            firstTriggerAt = Instant.now();
+        }
+        if (!scheduled) {
+            scheduled = true;
+            try {
+                thread.execute(this::swap);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                done.completeExceptionally(new IllegalStateException("the backbone is shutting down"));
+            }
+        }
+        return done;
+    }
+
+    private void swap() {
+        List<String> why;
+        List<CompletableFuture<Void>> toComplete;
+        Instant triggeredAt;
+        synchronized (this) {
+            why = List.copyOf(triggers);
+            toComplete = List.copyOf(waiters);
+            triggeredAt = firstTriggerAt;
+            triggers.clear();
+            waiters.clear();
+            firstTriggerAt = null;
+            scheduled = false;
+        }
+        try {
+            admitPending();
+            swapTo(String.join("; ", why), triggeredAt);
+            toComplete.forEach(f -> f.complete(null));
+        } catch (RuntimeException | Error e) {
+            journal.failed("swap failed: " + e.getMessage());
+            LOG.log(Level.ERROR, "swap failed: " + e.getMessage(), e);
+            toComplete.forEach(f -> f.completeExceptionally(e));
+        }
+    }
+
+    private void admitPending() {
+        for (OfferedVariant offered : registry.pending()) {
+            try {
+                VariantDescriptor descriptor = offered.service().descriptor();
+                offered.describe(descriptor);
+                String problem = mismatch(offered, descriptor);
+                if (problem != null) {
+                    refuse(offered, problem);
+                    continue;
+                }
+                ModelProto subGraph = OnnxModelIO.read(offered.service().subGraph());
+                GraphComposer.compose(artifacts.model(), Map.of(artifacts.boundary(descriptor.slot()),
+                        new Replacement(descriptor.id(), subGraph)));
+                offered.admit(descriptor, subGraph);
+                LOG.log(Level.INFO, "variant {0} for slot {1} accepted ({2} params, {3} MACs)", descriptor.id(),
+                        descriptor.slot(), descriptor.params(), descriptor.macs());
+            } catch (GraphException e) {
+                refuse(offered, e.getMessage());
+            } catch (RuntimeException e) {
+                refuse(offered, "the variant service failed: " + e);
+            }
+        }
+    }
+
+    private String mismatch(OfferedVariant offered, VariantDescriptor descriptor) {
+        if (descriptor == null) {
+            return "variant " + offered.id() + " has no descriptor";
+        }
+        if (artifacts.slot(descriptor.slot()).isEmpty()) {
+            return "variant " + descriptor.id() + " targets slot " + descriptor.slot()
+                    + " which this backbone does not have (slots: "
+                    + artifacts.slots().stream().map(s -> s.name()).toList() + ")";
+        }
+        if (!descriptor.slot().equals(offered.slot()) || !descriptor.id().equals(offered.id())) {
+            return "variant " + descriptor.id() + " for slot " + descriptor.slot()
+                    + " is registered with different service properties (slot " + offered.slot() + ", id "
+                    + offered.id() + ")";
+        }
+        return null;
+    }
+
+    private void refuse(OfferedVariant offered, String reason) {
+        offered.refuse(reason);
+        LOG.log(Level.WARNING, "variant {0} for slot {1} refused: {2}", offered.id(), offered.slot(), reason);
+        journal.refused(offered);
+    }
+
+    private void swapTo(String trigger, Instant triggeredAt) {
+        while (true) {
+            Configuration wanted = SelectionRule.choose(artifacts.slots(), registry, pins.get());
+            ComposedModel current = serving.current().orElse(null);
+            if (current != null && current.configuration().equals(wanted)) {
+                return;
+            }
+            long t0 = System.nanoTime();
+            ModelProto composed;
+            try {
+                composed = compose(wanted);
+            } catch (CompositionException e) {
+                // admission checked each variant alone; together they can still fail. Refuse and choose again.
+                registry.accepted(e.variantId()).ifPresentOrElse(v -> refuse(v, e.getMessage()), () -> {
+                    throw e;
+                });
+                continue;
+            }
+            long t1 = System.nanoTime();
+            install(wanted, composed, trigger, triggeredAt, t0, t1);
+            return;
+        }
+    }
+
+    private ModelProto compose(Configuration configuration) {
+        Map<SlotBoundary, Replacement> replacements = new HashMap<>();
+        configuration.variantBySlot().forEach((slot, variantId) -> {
+            OfferedVariant v = registry.accepted(variantId).orElseThrow(
+                    () -> new IllegalStateException("variant " + variantId + " vanished while composing"));
+            replacements.put(artifacts.boundary(slot), new Replacement(variantId, v.subGraph()));
+        });
+        return replacements.isEmpty() ? artifacts.model() : GraphComposer.compose(artifacts.model(), replacements);
+    }
+
+    private void install(Configuration configuration, ModelProto composed, String trigger, Instant triggeredAt,
+            long composeStart, long composeEnd) {
+        OrtSession session;
+        try {
+            session = sessions.create(OnnxModelIO.write(composed));
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime refused configuration " + configuration.id() + ": "
+                    + e.getMessage(), e);
+        }
+        long sessionEnd = System.nanoTime();
+        ComposedModel next = new ComposedModel(session, configuration, ++generation, CostCounter.count(composed));
+        try {
+            float[] zeros = new float[artifacts.inputShape().elementCount()];
+            for (int i = 0; i < warmupRuns; i++) {
+                serving.runOn(next, List.of(zeros));
+            }
+        } catch (RuntimeException e) {
+            next.close();
+            throw new IllegalStateException("warm-up of configuration " + configuration.id() + " failed: "
+                    + e.getMessage(), e);
+        }
+        long warmEnd = System.nanoTime();
+        serving.switchTo(next);
+        SwapRecord record = new SwapRecord(next.generation(), configuration, trigger,
+                triggeredAt == null ? Instant.now() : triggeredAt, Instant.now(), millis(composeEnd - composeStart),
+                millis(sessionEnd - composeEnd), millis(warmEnd - sessionEnd));
+        journal.swapped(record);
+        LOG.log(Level.INFO, "serving generation {0}: configuration {1} {2} ({3} MACs); composed in {4} ms, session {5} ms,"
+                + " warm-up {6} ms; trigger: {7}", next.generation(), configuration.id(),
+                configuration.variantBySlot(), next.cost().macs(), fmt(record.composeMillis()),
+                fmt(record.sessionMillis()), fmt(record.warmupMillis()), trigger);
+    }
+
+    private static double millis(long nanos) {
+        return nanos / 1e6;
+    }
+
+    private static String fmt(double millis) {
+        return String.format("%.1f", millis);
+    }
+
+    /** Stops taking swaps and waits briefly for the running one. */
+    @Override
+    public void close() {
+        thread.shutdown();
+        try {
+            if (!thread.awaitTermination(10, TimeUnit.SECONDS)) {
+                thread.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            thread.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package io.morphgate.backbone.internal;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.morphgate.api.model.Configuration;
+import io.morphgate.api.slot.SlotSpec;
+
+/**
+ * Which variant fills each slot until a policy decides: the pinned variant if it is bound and accepted; otherwise the
+ * accepted variant for the slot with the highest service ranking, the most recently bound first among equals;
+ * otherwise the default layer. A pin to {@value #DEFAULT_LAYER} holds the slot on its default layer.
+ */
+final class SelectionRule {
+
+    /** A pin to this name keeps the slot on its default layer. */
+    static final String DEFAULT_LAYER = "default";
+
+    private SelectionRule() {
+    }
+
+    static Configuration choose(List<SlotSpec> slots, VariantRegistry registry, Map<String, String> pins) {
+        Map<String, String> choice = new HashMap<>();
+        for (SlotSpec slot : slots) {
+            String pinned = pins.get(slot.name());
+            if (DEFAULT_LAYER.equals(pinned)) {
+                continue;
+            }
+            OfferedVariant chosen = pinned == null ? null
+                    : registry.accepted(pinned).filter(v -> slot.name().equals(v.slot())).orElse(null);
+            if (chosen == null) {
+                List<OfferedVariant> candidates = registry.candidates(slot.name());
+                chosen = candidates.isEmpty() ? null : candidates.get(0);
+            }
+            if (chosen != null) {
+                choice.put(slot.name(), chosen.id());
+            }
+        }
+        return new Configuration(choice);
+    }
+}

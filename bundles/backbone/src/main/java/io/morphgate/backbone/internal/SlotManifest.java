@@ -1,0 +1,30 @@
+package io.morphgate.backbone.internal;
+
+import java.util.List;
+
+/**
+ * The slot manifest shipped beside the backbone graph ({@code model/slots.json}): which tensors bound each slot and
+ * which initializers hold its trained parameters. Produced by whatever made the backbone (the synthetic generator now,
+ * the trainer later), so replacing the backbone is a data change.
+ */
+public record SlotManifest(String backboneId, String description, Port input, Port output, List<String> labels,
+        Normalization normalization, List<Slot> slots) {
+
+    /** A graph input or output and its per-sample shape. */
+    public record Port(String tensor, List<Integer> shape) {
+    }
+
+    /** How raw pixels in [0, 1] are normalised before they enter the model: (x - mean) / std. */
+    public record Normalization(float mean, float std) {
+    }
+
+    /** One slot: the closed sub-graph between two tensors, and the initializers of its default layer. */
+    public record Slot(String name, String inputTensor, String outputTensor, List<Integer> inputShape,
+            List<Integer> outputShape, int kernelSize, String defaultLayer, SlotParameters parameters) {
+    }
+
+    /** Initializer names of the default layer's convolution and batch norm. */
+    public record SlotParameters(String kernel, String bnScale, String bnBias, String bnMean, String bnVariance,
+            float bnEpsilon) {
+    }
+}

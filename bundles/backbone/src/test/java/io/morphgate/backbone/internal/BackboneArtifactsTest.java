@@ -1,0 +1,65 @@
+package io.morphgate.backbone.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import com.google.gson.Gson;
+
+import io.morphgate.api.slot.SlotSpec;
+import io.morphgate.api.slot.SlotWeights;
+import io.morphgate.api.slot.TensorShape;
+import io.morphgate.onnx.OnnxModelIO;
+
+class BackboneArtifactsTest {
+
+    @Test
+    void bundledBackboneHasFourSlotsWithTheirShapesAndCosts() {
+        BackboneArtifacts artifacts = BackboneArtifacts.loadBundled();
+        List<SlotSpec> slots = artifacts.slots();
+        assertEquals(List.of("conv1", "conv2", "conv3", "conv4"), slots.stream().map(SlotSpec::name).toList());
+        SlotSpec conv1 = slots.get(0);
+        assertEquals(new TensorShape(16, 28, 28), conv1.input());
+        assertEquals(new TensorShape(32, 14, 14), conv1.output());
+        assertTrue(conv1.downsamples());
+        // conv3x3 16->32 on 28x28: 28*28*32*16*9 MACs plus BN's one multiply-add per element
+        assertEquals(28L * 28 * 32 * 16 * 9 + 28 * 28 * 32, conv1.defaultMacs());
+        assertEquals(32L * 16 * 9 + 2 * 32, conv1.defaultParams());
+        assertEquals(new TensorShape(1, 28, 28), artifacts.inputShape());
+        assertEquals(10, artifacts.classCount());
+    }
+
+    @Test
+    void bundledFilesAreWhatTheSyntheticGeneratorMakes() {
+        SyntheticBackbone.Generated generated = SyntheticBackbone.generate(SyntheticBackbone.SEED);
+        BackboneArtifacts bundled = BackboneArtifacts.loadBundled();
+        assertEquals(generated.manifest(), bundled.manifest());
+        assertEquals(generated.model(), bundled.model());
+    }
+
+    @Test
+    void slotWeightsHaveTheDefaultLayerShapes() {
+        SlotWeights w = BackboneArtifacts.loadBundled().weights("conv3").orElseThrow();
+        assertEquals(64 * 32 * 9, w.kernel().length);
+        assertEquals(64, w.outChannels());
+        assertEquals(32, w.inChannels());
+        assertEquals(64, w.bnVariance().length);
+        assertTrue(BackboneArtifacts.loadBundled().weights("nope").isEmpty());
+    }
+
+    @Test
+    void manifestThatContradictsTheGraphIsRefusedWithTheSlotNamed() {
+        SyntheticBackbone.Generated g = SyntheticBackbone.generate(1);
+        String json = new Gson().toJson(g.manifest()).replace("[32,14,14]", "[32,28,28]");
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> BackboneArtifacts.load(new ByteArrayInputStream(OnnxModelIO.write(g.model())),
+                        new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8))));
+        assertTrue(e.getMessage().contains("slot conv1"), e.getMessage());
+    }
+}

@@ -1,0 +1,179 @@
+package io.morphgate.backbone.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import ai.onnxruntime.OrtEnvironment;
+import io.morphgate.api.inference.InferenceResult;
+import io.morphgate.api.model.Configuration;
+import io.morphgate.api.model.ModelStatus;
+import io.morphgate.api.model.VariantState;
+import io.morphgate.api.slot.SlotSpec;
+
+/** The swap machinery without OSGi: registry, selection, composition, sessions, switching. */
+class ModelSwapperTest {
+
+    private final BackboneArtifacts artifacts = TestBackbones.synthetic();
+    private final VariantRegistry registry = new VariantRegistry();
+    private final Map<String, String> pins = new HashMap<>();
+    private final SwapJournal journal = new SwapJournal(50);
+    private ServingModel serving;
+    private ModelSwapper swapper;
+
+    @BeforeEach
+    void start() throws Exception {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        serving = new ServingModel(env, artifacts.inputShape(), artifacts.classCount());
+        swapper = new ModelSwapper(artifacts, registry, () -> Map.copyOf(pins), new SessionFactory(env, 1), serving,
+                journal, 1);
+        swapper.request("test start").get(30, TimeUnit.SECONDS);
+    }
+
+    @AfterEach
+    void stop() {
+        swapper.close();
+        serving.close();
+    }
+
+    @Test
+    void defaultConfigurationServesFirst() {
+        InferenceResult r = serving.infer(input(new Random(1)));
+        assertEquals("default", r.configurationId());
+        assertEquals(1, r.generation());
+        assertEquals(10, r.probabilities().length);
+        float sum = 0;
+        for (float p : r.probabilities()) {
+            sum += p;
+        }
+        assertEquals(1f, sum, 1e-5f);
+    }
+
+    @Test
+    void boundVariantIsSwappedInAndUnbindingSwapsBackToTheDefault() throws Exception {
+        SlotSpec conv2 = artifacts.slot("conv2").orElseThrow();
+        bind(1, "lr-conv2", conv2, TestBackbones.lowRankLike(conv2, 8, 5, 32));
+        Configuration withVariant = new Configuration(Map.of("conv2", "lr-conv2"));
+        assertEquals(withVariant.id(), serving.infer(input(new Random(2))).configurationId());
+
+        registry.remove(TestBackbones.properties(1, "conv2", "lr-conv2"));
+        swapper.request("unbound").get(30, TimeUnit.SECONDS);
+        InferenceResult r = serving.infer(input(new Random(2)));
+        assertEquals("default", r.configurationId());
+        assertEquals(3, r.generation());
+    }
+
+    @Test
+    void variantThatDoesNotFitItsSlotIsRefusedWithAReasonAndServingGoesOn() throws Exception {
+        SlotSpec conv2 = artifacts.slot("conv2").orElseThrow();
+        bind(1, "too-narrow", conv2, TestBackbones.lowRankLike(conv2, 8, 5, 16));
+        OfferedVariant refused = registry.all().get(0);
+        assertFalse(refused.isAccepted());
+        String reason = refused.refusal().orElseThrow();
+        assertTrue(reason.contains("conv2") && reason.contains("too-narrow"), reason);
+        assertTrue(reason.contains("output shape"), reason);
+        assertEquals("default", serving.infer(input(new Random(3))).configurationId());
+        ModelStatus status = StatusSnapshot.of(artifacts, registry, serving, journal, pins, false);
+        VariantState state = status.variants().get(0);
+        assertFalse(state.accepted());
+        assertEquals(reason, state.refusalReason().orElseThrow());
+        assertEquals(ModelStatus.State.SERVING, status.state());
+    }
+
+    @Test
+    void variantForASlotTheBackboneLacksIsRefused() throws Exception {
+        SlotSpec conv2 = artifacts.slot("conv2").orElseThrow();
+        SlotSpec ghost = new SlotSpec("conv9", 9, conv2.input(), conv2.output(), 3, "", 0, 0);
+        registry.add(TestBackbones.variant("ghost", ghost, TestBackbones.lowRankLike(conv2, 4, 1, 32)),
+                TestBackbones.properties(1, "conv9", "ghost"));
+        swapper.request("bound").get(30, TimeUnit.SECONDS);
+        assertTrue(registry.all().get(0).refusal().orElseThrow().contains("conv9"));
+        assertEquals("default", serving.infer(input(new Random(3))).configurationId());
+    }
+
+    @Test
+    void mostRecentlyBoundWinsUnlessTheSlotIsPinned() throws Exception {
+        SlotSpec conv4 = artifacts.slot("conv4").orElseThrow();
+        bind(1, "older", conv4, TestBackbones.lowRankLike(conv4, 16, 1, 64));
+        bind(2, "newer", conv4, TestBackbones.lowRankLike(conv4, 8, 2, 64));
+        assertEquals(new Configuration(Map.of("conv4", "newer")), serving.current().orElseThrow().configuration());
+
+        pins.put("conv4", "older");
+        swapper.request("pin").get(30, TimeUnit.SECONDS);
+        assertEquals(new Configuration(Map.of("conv4", "older")), serving.current().orElseThrow().configuration());
+
+        pins.put("conv4", SelectionRule.DEFAULT_LAYER);
+        swapper.request("pin default").get(30, TimeUnit.SECONDS);
+        assertEquals(Configuration.DEFAULT, serving.current().orElseThrow().configuration());
+    }
+
+    @Test
+    void requestInFlightKeepsItsSessionOpenAcrossASwap() throws Exception {
+        ComposedModel before = serving.current().orElseThrow();
+        assertTrue(before.tryAcquire());
+        SlotSpec conv1 = artifacts.slot("conv1").orElseThrow();
+        bind(1, "lr-conv1", conv1, TestBackbones.lowRankLike(conv1, 8, 3, 32));
+        assertFalse(before.isClosed(), "retired model closed while a request still held it");
+        assertEquals(1, serving.runOn(before, List.of(input(new Random(4)))).size());
+        before.release();
+        assertTrue(before.isClosed(), "retired model must close when its last request ends");
+    }
+
+    @Test
+    void concurrentRequestsNeverFailWhileVariantsComeAndGo() throws Exception {
+        SlotSpec conv3 = artifacts.slot("conv3").orElseThrow();
+        AtomicBoolean running = new AtomicBoolean(true);
+        ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<Long> generations = new ConcurrentLinkedQueue<>();
+        List<Thread> clients = new ArrayList<>();
+        for (int t = 0; t < 2; t++) {
+            Random random = new Random(t);
+            Thread client = new Thread(() -> {
+                while (running.get()) {
+                    try {
+                        generations.add(serving.infer(input(random)).generation());
+                    } catch (Throwable e) {
+                        failures.add(e);
+                    }
+                }
+            });
+            client.start();
+            clients.add(client);
+        }
+        for (int i = 0; i < 6; i++) {
+            bind(10 + i, "lr-" + i, conv3, TestBackbones.lowRankLike(conv3, 8, i, 64));
+            registry.remove(TestBackbones.properties(10 + i, "conv3", "lr-" + i));
+            swapper.request("unbound").get(30, TimeUnit.SECONDS);
+        }
+        running.set(false);
+        for (Thread client : clients) {
+            client.join();
+        }
+        assertTrue(failures.isEmpty(), () -> "requests failed during swaps: " + failures);
+        assertTrue(generations.size() > 0);
+        assertEquals(13, serving.current().orElseThrow().generation());
+    }
+
+    private void bind(long serviceId, String id, SlotSpec slot, ai.onnx.proto.OnnxMl.ModelProto graph)
+            throws Exception {
+        registry.add(TestBackbones.variant(id, slot, graph), TestBackbones.properties(serviceId, slot.name(), id));
+        swapper.request("bound " + id).get(30, TimeUnit.SECONDS);
+    }
+
+    private float[] input(Random random) {
+        return TestBackbones.randomInput(random, artifacts.inputShape().elementCount());
+    }
+}
