@@ -1,0 +1,146 @@
+package io.morphgate.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.ServiceRegistration;
+
+import io.morphgate.api.inference.InferenceResult;
+import io.morphgate.api.inference.InferenceService;
+import io.morphgate.api.model.ModelControl;
+import io.morphgate.api.model.ModelListener;
+import io.morphgate.api.model.SwapRecord;
+import io.morphgate.api.model.VariantState;
+
+/**
+ * Stopping the operator bundle swaps every slot back to its default layer and starting it swaps the variants in,
+ * while clients keep sending requests: none fails, and each is served by a configuration that was serving when it
+ * ran.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class HotSwapIT extends TestSupport {
+
+    private static final int CLIENTS = 3;
+
+    @Configuration
+    public Option[] configuration() {
+        return gatewayOptions("morphgate-core", "morphgate-operator-lowrank");
+    }
+
+    /** One answered request: when it was sent and what served it. */
+    record Served(long sentNanos, long generation, String configurationId) {
+    }
+
+    @Test
+    public void stoppingAndStartingTheOperatorSwapsUnderLoadWithoutFailingARequest() throws Exception {
+        ModelControl control = service(ModelControl.class, 10_000);
+        InferenceService inference = service(InferenceService.class, 10_000);
+        Bundle operator = bundle("io.morphgate.operator.lowrank");
+        await("the low-rank variants to serve in all 4 slots", 20_000,
+                () -> control.status().configuration().variantBySlot().size() == 4);
+
+        Map<Long, SwapRecord> swaps = new ConcurrentHashMap<>();
+        Map<Long, Long> swapSeenNanos = new ConcurrentHashMap<>();
+        ServiceRegistration<ModelListener> listener = context.registerService(ModelListener.class, new ModelListener() {
+            @Override
+            public void swapped(SwapRecord swap) {
+                swapSeenNanos.put(swap.generation(), System.nanoTime());
+                swaps.put(swap.generation(), swap);
+            }
+
+            @Override
+            public void refused(VariantState variant) {
+            }
+        }, null);
+        long firstGeneration = control.status().generation();
+        control.status().recentSwaps().stream().filter(s -> s.generation() == firstGeneration)
+                .forEach(s -> swaps.put(s.generation(), s));
+
+        AtomicBoolean running = new AtomicBoolean(true);
+        ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+        List<List<Served>> perClient = new ArrayList<>();
+        List<Thread> clients = new ArrayList<>();
+        for (int c = 0; c < CLIENTS; c++) {
+            List<Served> served = new ArrayList<>();
+            perClient.add(served);
+            Random random = new Random(c);
+            Thread t = new Thread(() -> {
+                float[] x = new float[inference.inputShape().elementCount()];
+                while (running.get()) {
+                    for (int i = 0; i < x.length; i++) {
+                        x[i] = (float) random.nextGaussian();
+                    }
+                    long sent = System.nanoTime();
+                    try {
+                        InferenceResult r = inference.infer(x);
+                        served.add(new Served(sent, r.generation(), r.configurationId()));
+                    } catch (Throwable e) {
+                        failures.add(e);
+                    }
+                }
+            }, "hot-swap-client-" + c);
+            t.start();
+            clients.add(t);
+        }
+
+        Thread.sleep(300);
+        operator.stop();
+        await("the default configuration after stopping the operator", 10_000,
+                () -> control.status().configuration().variantBySlot().isEmpty());
+        Thread.sleep(300);
+        operator.start();
+        await("the low-rank variants back in all 4 slots", 20_000,
+                () -> control.status().configuration().variantBySlot().size() == 4);
+        Thread.sleep(300);
+        running.set(false);
+        for (Thread t : clients) {
+            t.join();
+        }
+        listener.unregister();
+
+        assertTrue("requests failed during the swaps: " + failures, failures.isEmpty());
+        assertTrue("expected at least two swaps, saw " + swaps.keySet(), swapSeenNanos.size() >= 2);
+        int total = 0;
+        for (List<Served> served : perClient) {
+            long previousGeneration = 0;
+            for (Served s : served) {
+                total++;
+                SwapRecord committed = swaps.get(s.generation());
+                assertTrue("generation " + s.generation() + " served a request but was never committed",
+                        committed != null);
+                assertEquals("configuration of generation " + s.generation(), committed.configuration().id(),
+                        s.configurationId());
+                assertTrue("a client went back from generation " + previousGeneration + " to " + s.generation(),
+                        s.generation() >= previousGeneration);
+                previousGeneration = s.generation();
+                // a request sent after generation g was announced must not be served by an older model
+                for (Map.Entry<Long, Long> seen : swapSeenNanos.entrySet()) {
+                    if (s.sentNanos() > seen.getValue()) {
+                        assertTrue("request sent after generation " + seen.getKey() + " served by generation "
+                                + s.generation(), s.generation() >= seen.getKey());
+                    }
+                }
+            }
+        }
+        assertTrue("too few requests to mean anything: " + total, total > 100);
+        System.out.println("[HotSwapIT] " + total + " requests, " + CLIENTS + " clients, generations "
+                + swaps.keySet() + ", none failed");
+    }
+}

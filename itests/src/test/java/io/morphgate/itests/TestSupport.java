@@ -1,0 +1,148 @@
+package io.morphgate.itests;
+
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.fail;
+import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
+import static org.ops4j.pax.exam.CoreOptions.junitBundles;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import java.util.jar.JarFile;
+import java.util.stream.Stream;
+
+import javax.inject.Inject;
+
+import org.junit.After;
+import org.ops4j.pax.exam.CoreOptions;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.TestProbeBuilder;
+import org.ops4j.pax.exam.ProbeBuilder;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.util.tracker.ServiceTracker;
+
+/**
+ * Base of the Pax Exam tests: a real Felix provisioned from the feature descriptors the launcher uses.
+ * The static {@code gatewayOptions} run on the driver side (in {@code @Configuration});
+ * the instance helpers run inside the framework, in the probe. The native container runs the framework in the
+ * test JVM, so the JVM settings and system properties failsafe sets (argLine, systemPropertyVariables) hold there too.
+ */
+public abstract class TestSupport {
+
+    /** Framework property listing the locations TestSupport provisioned, so tests can check each bundle. */
+    static final String PROVISIONED = "morphgate.itests.provisioned";
+
+    @Inject
+    protected BundleContext context;
+
+    private final List<ServiceTracker<?, ?>> trackers = new ArrayList<>();
+
+    /** Felix in a fresh storage dir, the bundles of the named features in order, and the JUnit bundles. */
+    public static Option[] gatewayOptions(String... featureNames) {
+        return gatewayOptions(Stream.of(featureNames).flatMap(f -> featureBundles(f).stream()).distinct().toList());
+    }
+
+    /** As {@link #gatewayOptions(String...)}, for an explicit list of bundle ids (groupId:artifactId:version). */
+    public static Option[] gatewayOptions(List<String> bundleIds) {
+        List<Option> options = new ArrayList<>();
+        Path storage = Path.of(System.getProperty("morphgate.itests.target", "target"), "felix", UUID.randomUUID().toString());
+        options.add(frameworkProperty(Constants.FRAMEWORK_STORAGE).value(storage.toString()));
+        options.add(frameworkProperty(Constants.FRAMEWORK_STORAGE_CLEAN).value(Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT));
+        List<String> locations = new ArrayList<>();
+        for (String id : bundleIds) {
+            Path jar = TestBundles.require(id);
+            String location = jar.toUri().toString();
+            locations.add(location);
+            options.add(CoreOptions.bundle(location).start(!isFragment(jar)));
+        }
+        options.add(frameworkProperty(PROVISIONED).value(String.join(",", locations)));
+        options.add(junitBundles());
+        return options.toArray(Option[]::new);
+    }
+
+    /** The bundle ids (groupId:artifactId:version) feature {@code featureName} lists, in order. Driver side. */
+    public static List<String> featureBundles(String featureName) {
+        return FeatureDescriptors.bundleIds(featureName);
+    }
+
+    /** Whether bundle {@code id} can be provisioned (it is a resolved test dependency). Driver side. */
+    public static boolean available(String bundleId) {
+        return TestBundles.jar(bundleId).isPresent();
+    }
+
+    /** The probe imports whatever the tests use from the provisioned bundles. */
+    @ProbeBuilder
+    public TestProbeBuilder probe(TestProbeBuilder probe) {
+        probe.setHeader(Constants.DYNAMICIMPORT_PACKAGE, "*");
+        return probe;
+    }
+
+    /** A service of {@code type}, waiting up to {@code timeoutMillis}; tracked (so held) until the test ends. */
+    protected <T> T service(Class<T> type, long timeoutMillis) {
+        ServiceTracker<T, T> tracker = new ServiceTracker<>(context, type, null);
+        tracker.open();
+        trackers.add(tracker);
+        try {
+            T service = tracker.waitForService(timeoutMillis);
+            assertNotNull("no " + type.getName() + " service within " + timeoutMillis + " ms", service);
+            return service;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while waiting for " + type.getName(), e);
+        }
+    }
+
+    /** The installed bundle {@code symbolicName}; fails if there is none. */
+    protected Bundle bundle(String symbolicName) {
+        return Arrays.stream(context.getBundles()).filter(b -> symbolicName.equals(b.getSymbolicName())).findFirst()
+                .orElseThrow(() -> new AssertionError("no bundle " + symbolicName + " installed"));
+    }
+
+    /** The bundles {@link #gatewayOptions} provisioned, in order. */
+    protected List<Bundle> provisionedBundles() {
+        return Stream.of(context.getProperty(PROVISIONED).split(",")).filter(l -> !l.isEmpty()).map(l -> {
+            Bundle b = context.getBundle(l);
+            if (b == null) {
+                throw new AssertionError("provisioned bundle " + l + " is not installed");
+            }
+            return b;
+        }).toList();
+    }
+
+    /** Polls {@code condition} every 50 ms until it holds; fails with "timed out after N ms waiting for {what}". */
+    protected static void await(String what, long timeoutMillis, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                fail("timed out after " + timeoutMillis + " ms waiting for " + what);
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted while waiting for " + what, e);
+            }
+        }
+    }
+
+    @After
+    public void closeTrackers() {
+        trackers.forEach(ServiceTracker::close);
+        trackers.clear();
+    }
+
+    private static boolean isFragment(Path jar) {
+        try (JarFile file = new JarFile(jar.toFile())) {
+            return file.getManifest() != null && file.getManifest().getMainAttributes().getValue(Constants.FRAGMENT_HOST) != null;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + jar, e);
+        }
+    }
+}
