@@ -9,6 +9,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -46,6 +49,7 @@ public class Backbone implements InferenceService, ModelControl, SlotCatalog {
     private final VariantRegistry registry = new VariantRegistry();
     private final Map<String, String> runtimePins = new ConcurrentHashMap<>();
     private final BackboneArtifacts artifacts;
+    private final Bundle systemBundle;
     private volatile Map<String, String> configuredPins = Map.of();
     private volatile boolean stopped;
     private final SwapJournal journal;
@@ -53,7 +57,8 @@ public class Backbone implements InferenceService, ModelControl, SlotCatalog {
     private final ModelSwapper swapper;
 
     @Activate
-    public Backbone(BackboneConfiguration config) {
+    public Backbone(BundleContext context, BackboneConfiguration config) {
+        this.systemBundle = context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION);
         long started = System.nanoTime();
         this.artifacts = BackboneArtifacts.loadBundled();
         this.configuredPins = PinParser.parse(config.pins());
@@ -61,7 +66,8 @@ public class Backbone implements InferenceService, ModelControl, SlotCatalog {
         OrtEnvironment environment = OrtEnvironment.getEnvironment();
         this.serving = new ServingModel(environment, artifacts.inputShape(), artifacts.classCount());
         this.swapper = new ModelSwapper(artifacts, registry, this::pins,
-                new SessionFactory(environment, config.intraOpThreads()), serving, journal, config.warmupRuns());
+                new SessionFactory(environment, config.intraOpThreads()), serving, journal, config.warmupRuns(),
+                config.coalesceMillis());
         LOG.log(Level.INFO, "backbone {0} loaded: {1} slots {2}, {3} params, {4} MACs ({5} ms)",
                 artifacts.manifest().backboneId(), artifacts.slots().size(),
                 artifacts.slots().stream().map(SlotSpec::name).toList(), artifacts.defaultCost().params(),
@@ -91,7 +97,8 @@ public class Backbone implements InferenceService, ModelControl, SlotCatalog {
     }
 
     void unbindVariant(OperatorVariant variant, Map<String, Object> properties) {
-        registry.remove(properties).ifPresent(v -> swapper.request("variant unbound: " + v.id()));
+        registry.remove(properties).filter(v -> !frameworkStopping())
+                .ifPresent(v -> swapper.request("variant unbound: " + v.id()));
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -180,6 +187,11 @@ public class Backbone implements InferenceService, ModelControl, SlotCatalog {
     @Override
     public Optional<SlotWeights> weights(String slot) {
         return artifacts.weights(slot);
+    }
+
+    /** While the framework shuts down, operator bundles stop first; recomposing for each would be wasted work. */
+    private boolean frameworkStopping() {
+        return systemBundle != null && systemBundle.getState() == Bundle.STOPPING;
     }
 
     /** Configured pins, overridden slot by slot by pins set at runtime. */

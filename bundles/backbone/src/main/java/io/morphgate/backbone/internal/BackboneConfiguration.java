@@ -13,6 +13,10 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(description = "Inferences run on a new session before it serves.")
     int warmupRuns() default 3;
 
+    @AttributeDefinition(description = "Milliseconds to wait after a change before composing, so that a burst of "
+            + "binds or unbinds (a bundle starting or stopping) becomes one swap.")
+    long coalesceMillis() default 20;
+
     @AttributeDefinition(description = "How many recent swaps the model status keeps.")
     int recentSwapsKept() default 20;
 

@@ -7,8 +7,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -28,8 +28,9 @@ import io.morphgate.onnx.OnnxModelIO;
 
 /**
  * Does every swap on one thread of its own: admits newly bound variants, chooses a configuration, composes the graph,
- * creates and warms up the session, and switches the serving model. Requests that arrive while a swap runs are
- * coalesced into the next one, so a burst of binds costs one or two swaps, not one each.
+ * creates and warms up the session, and switches the serving model. A swap starts a short quiet period after the
+ * first request, and requests that arrive meanwhile (or while a swap runs) are coalesced into one swap: a bundle that
+ * registers eight variants costs one or two swaps, not eight.
  */
 final class ModelSwapper implements AutoCloseable {
 
@@ -42,7 +43,8 @@ final class ModelSwapper implements AutoCloseable {
     private final ServingModel serving;
     private final SwapJournal journal;
     private final int warmupRuns;
-    private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+    private final long coalesceMillis;
+    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "morphgate-backbone-swap");
         t.setDaemon(true);
         return t;
@@ -56,7 +58,7 @@ final class ModelSwapper implements AutoCloseable {
     private long generation;
 
     ModelSwapper(BackboneArtifacts artifacts, VariantRegistry registry, Supplier<Map<String, String>> pins,
-            SessionFactory sessions, ServingModel serving, SwapJournal journal, int warmupRuns) {
+            SessionFactory sessions, ServingModel serving, SwapJournal journal, int warmupRuns, long coalesceMillis) {
         this.artifacts = artifacts;
         this.registry = registry;
         this.pins = pins;
@@ -64,6 +66,7 @@ final class ModelSwapper implements AutoCloseable {
         this.serving = serving;
         this.journal = journal;
         this.warmupRuns = warmupRuns;
+        this.coalesceMillis = coalesceMillis;
     }
 
     /**
@@ -80,7 +83,7 @@ final class ModelSwapper implements AutoCloseable {
         if (!scheduled) {
             scheduled = true;
             try {
-                thread.execute(this::swap);
+                thread.schedule(this::swap, coalesceMillis, TimeUnit.MILLISECONDS);
             } catch (java.util.concurrent.RejectedExecutionException e) {
                 done.completeExceptionally(new IllegalStateException("the backbone is shutting down"));
             }
@@ -161,7 +164,8 @@ final class ModelSwapper implements AutoCloseable {
 
     private void swapTo(String trigger, Instant triggeredAt) {
         while (true) {
-            Configuration wanted = SelectionRule.choose(artifacts.slots(), registry, pins.get());
+            SelectionRule.Selection selection = SelectionRule.choose(artifacts.slots(), registry, pins.get());
+            Configuration wanted = selection.configuration();
             ComposedModel current = serving.current().orElse(null);
             if (current != null && current.configuration().equals(wanted)) {
                 return;
@@ -169,12 +173,14 @@ final class ModelSwapper implements AutoCloseable {
             long t0 = System.nanoTime();
             ModelProto composed;
             try {
-                composed = compose(wanted);
+                composed = compose(selection);
             } catch (CompositionException e) {
                 // admission checked each variant alone; together they can still fail. Refuse and choose again.
-                registry.accepted(e.variantId()).ifPresentOrElse(v -> refuse(v, e.getMessage()), () -> {
+                OfferedVariant culprit = selection.variantBySlot().get(e.slot());
+                if (culprit == null) {
                     throw e;
-                });
+                }
+                refuse(culprit, e.getMessage());
                 continue;
             }
             long t1 = System.nanoTime();
@@ -183,13 +189,10 @@ final class ModelSwapper implements AutoCloseable {
         }
     }
 
-    private ModelProto compose(Configuration configuration) {
+    private ModelProto compose(SelectionRule.Selection selection) {
         Map<SlotBoundary, Replacement> replacements = new HashMap<>();
-        configuration.variantBySlot().forEach((slot, variantId) -> {
-            OfferedVariant v = registry.accepted(variantId).orElseThrow(
-                    () -> new IllegalStateException("variant " + variantId + " vanished while composing"));
-            replacements.put(artifacts.boundary(slot), new Replacement(variantId, v.subGraph()));
-        });
+        selection.variantBySlot().forEach((slot, variant) -> replacements.put(artifacts.boundary(slot),
+                new Replacement(variant.id(), variant.subGraph())));
         return replacements.isEmpty() ? artifacts.model() : GraphComposer.compose(artifacts.model(), replacements);
     }
 

@@ -20,8 +20,12 @@ final class SelectionRule {
     private SelectionRule() {
     }
 
-    static Configuration choose(List<SlotSpec> slots, VariantRegistry registry, Map<String, String> pins) {
-        Map<String, String> choice = new HashMap<>();
+    /** The chosen variant per slot, captured so that an unbind during composition cannot pull one away. */
+    record Selection(Configuration configuration, Map<String, OfferedVariant> variantBySlot) {
+    }
+
+    static Selection choose(List<SlotSpec> slots, VariantRegistry registry, Map<String, String> pins) {
+        Map<String, OfferedVariant> choice = new HashMap<>();
         for (SlotSpec slot : slots) {
             String pinned = pins.get(slot.name());
             if (DEFAULT_LAYER.equals(pinned)) {
@@ -34,9 +38,11 @@ final class SelectionRule {
                 chosen = candidates.isEmpty() ? null : candidates.get(0);
             }
             if (chosen != null) {
-                choice.put(slot.name(), chosen.id());
+                choice.put(slot.name(), chosen);
             }
         }
-        return new Configuration(choice);
+        Map<String, String> ids = new HashMap<>();
+        choice.forEach((slot, variant) -> ids.put(slot, variant.id()));
+        return new Selection(new Configuration(ids), Map.copyOf(choice));
     }
 }

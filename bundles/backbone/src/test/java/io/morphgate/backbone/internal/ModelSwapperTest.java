@@ -39,7 +39,7 @@ class ModelSwapperTest {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         serving = new ServingModel(env, artifacts.inputShape(), artifacts.classCount());
         swapper = new ModelSwapper(artifacts, registry, () -> Map.copyOf(pins), new SessionFactory(env, 1), serving,
-                journal, 1);
+                journal, 1, 0);
         swapper.request("test start").get(30, TimeUnit.SECONDS);
     }
 

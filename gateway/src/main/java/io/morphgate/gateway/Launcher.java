@@ -1,0 +1,181 @@
+package io.morphgate.gateway;
+
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleException;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The gateway's main class: starts Felix, provisions the features, applies the configuration, runs until stopped. */
+@Command(name = "morphgate", mixinStandardHelpOptions = true, version = "Morphgate gateway",
+        description = "Starts a Morphgate edge gateway: Apache Felix with the bundles of the selected features.")
+public final class Launcher implements Callable<Integer> {
+
+    static final int EXIT_OK = 0;
+    static final int EXIT_START_FAILED = 1;
+    static final int EXIT_BAD_SETUP = 2;
+
+    private static final Logger LOG = System.getLogger(Launcher.class.getName());
+    /** The launcher holds this API jar and the system bundle exports it, so the launcher can call Configuration Admin. */
+    private static final String CM_API = "org.osgi.service.cm;version=1.6.1";
+
+    private final Path home = Path.of(System.getProperty("morphgate.home", "."));
+
+    @Option(names = "--data-dir", description = "Framework storage and bundle data (default: ${DEFAULT-VALUE}).", defaultValue = "data")
+    Path dataDir;
+
+    @Option(names = "--config-dir", description = "framework.properties, configuration.json, features.list (default: <home>/conf).")
+    Path configDir;
+
+    @Option(names = "--features-dir", description = "Feature JSON descriptors (default: <home>/features).")
+    Path featuresDir;
+
+    @Option(names = "--features", split = ",", description = "Features to provision: ids, short names or JSON files (default: <config-dir>/features.list).")
+    List<String> features;
+
+    @Option(names = "--repository", description = "Extra Maven-layout folder searched after <home>/repository, e.g. ~/.m2/repository. Repeatable.")
+    List<Path> extraRepositories = new ArrayList<>();
+
+    @Option(names = "--exit-after-start", description = "Start, report ready, stop (smoke tests, timing).")
+    boolean exitAfterStart;
+
+    @Option(names = "--demo", description = "After ready: stop and restart the low-rank operator bundle, then stop the gateway.")
+    boolean demo;
+
+    @Option(names = "--demo-pause", description = "Seconds between demo steps (default: ${DEFAULT-VALUE}).", defaultValue = "4")
+    int demoPauseSeconds;
+
+    @Option(names = "--clean", description = "Wipe the framework storage first: a fresh install from the features.")
+    boolean clean;
+
+    @Option(names = "--stop-timeout", description = "Seconds to wait for the framework to stop (default: ${DEFAULT-VALUE}).", defaultValue = "30")
+    int stopTimeoutSeconds;
+
+    public static void main(String[] args) {
+        LogSetup.init();
+        int code = new CommandLine(new Launcher()).execute(args);
+        System.exit(code);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Path conf = configDir != null ? configDir : home.resolve("conf");
+        List<FeatureDescriptor> selected;
+        ConfigurationApplier defaults;
+        Map<String, String> frameworkProps;
+        try {
+            selected = selectFeatures(conf);
+            defaults = new ConfigurationApplier(ConfigurationFile.read(conf.resolve("configuration.json")));
+            frameworkProps = frameworkProperties(conf);
+        } catch (IOException | IllegalArgumentException e) {
+            LOG.log(Level.ERROR, "cannot start: " + e.getMessage());
+            return EXIT_BAD_SETUP;
+        }
+        selected.forEach(f -> LOG.log(Level.INFO, "feature {0}: {1} bundle(s) ({2})", f.id(), f.bundles().size(), f.source()));
+
+        Gateway gateway = new Gateway(frameworkProps);
+        Duration stopTimeout = Duration.ofSeconds(stopTimeoutSeconds);
+        Thread hook = new Thread(() -> gateway.stop(stopTimeout), "morphgate-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        StopSignals.install(() -> gateway.stop(Duration.ZERO));
+        Integer failed = startGateway(gateway, selected, defaults, stopTimeout);
+        if (failed != null) {
+            return failed;
+        }
+
+        if (demo) {
+            new HotSwapDemo(gateway.context(), Duration.ofSeconds(demoPauseSeconds)).run();
+        }
+        if (!demo && !exitAfterStart) {
+            gateway.awaitStop();
+        }
+        boolean stopped = gateway.stop(stopTimeout);
+        LOG.log(Level.INFO, "stopped");
+        return stopped ? EXIT_OK : EXIT_START_FAILED;
+    }
+
+    /** Null when the gateway is ready, else the exit code. */
+    private Integer startGateway(Gateway gateway, List<FeatureDescriptor> selected, ConfigurationApplier defaults,
+            Duration stopTimeout) {
+        try {
+            List<Bundle> active = gateway.start(selected, repository(), defaults);
+            LOG.log(Level.INFO, "Morphgate ready in " + sinceJvmStart() + " ms (" + active.size() + " bundles active)");
+            return null;
+        } catch (ProvisioningException | BundleException | RuntimeException e) {
+            if (gateway.stopRequested()) {
+                LOG.log(Level.INFO, "stopped while starting");
+                return gateway.stop(stopTimeout) ? EXIT_OK : EXIT_START_FAILED;
+            }
+            if (e instanceof ProvisioningException p) {
+                LOG.log(Level.ERROR, "start failed: bundle " + p.bundle() + ": " + p.reason());
+            } else if (e instanceof BundleException) {
+                LOG.log(Level.ERROR, "framework failed to start: " + e.getMessage());
+            } else {
+                LOG.log(Level.ERROR, "start failed", e);
+            }
+            gateway.stop(stopTimeout);
+            return EXIT_START_FAILED;
+        }
+    }
+
+    private List<FeatureDescriptor> selectFeatures(Path conf) throws IOException {
+        FeatureCatalog catalog = new FeatureCatalog(new FeatureReader(), featuresDir != null ? featuresDir : home.resolve("features"));
+        List<String> selectors = features != null && !features.isEmpty()
+                ? features
+                : FeatureCatalog.readList(conf.resolve("features.list"));
+        return catalog.findAll(selectors);
+    }
+
+    private Map<String, String> frameworkProperties(Path conf) throws IOException {
+        Map<String, String> props = FrameworkProperties.load(conf.resolve("framework.properties"), Map.of(
+                "morphgate.data.dir", dataDir.toAbsolutePath().normalize().toString(),
+                "morphgate.home", home.toAbsolutePath().normalize().toString()));
+        props.putIfAbsent("org.osgi.framework.storage", dataDir.resolve("cache").toAbsolutePath().toString());
+        FrameworkProperties.addSystemPackagesExtra(props, CM_API);
+        if (clean) {
+            props.put("org.osgi.framework.storage.clean", "onFirstInit");
+        }
+        return props;
+    }
+
+    private BundleRepository repository() {
+        List<Path> roots = new ArrayList<>();
+        roots.add(home.resolve("repository"));
+        extraRepositories.forEach(r -> roots.add(Path.of(r.toString().replaceFirst("^~", System.getProperty("user.home")))));
+        return new BundleRepository(roots);
+    }
+
+    private static long sinceJvmStart() {
+        return ManagementFactory.getRuntimeMXBean().getUptime();
+    }
+
+    static String stateName(int state) {
+        return switch (state) {
+            case Bundle.UNINSTALLED -> "UNINSTALLED";
+            case Bundle.INSTALLED -> "INSTALLED";
+            case Bundle.RESOLVED -> "RESOLVED";
+            case Bundle.STARTING -> "STARTING";
+            case Bundle.STOPPING -> "STOPPING";
+            case Bundle.ACTIVE -> "ACTIVE";
+            default -> "state " + state;
+        };
+    }
+
+    @Override
+    public String toString() {
+        return "Launcher" + Arrays.asList(dataDir, configDir, features);
+    }
+}
