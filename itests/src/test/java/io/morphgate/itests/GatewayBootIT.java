@@ -16,6 +16,8 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.wiring.BundleRevision;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 
 import io.morphgate.api.inference.InferenceResult;
 import io.morphgate.api.inference.InferenceService;
@@ -54,6 +56,17 @@ public class GatewayBootIT extends TestSupport {
         assertEquals("default", result.configurationId());
         assertEquals(inference.labels().size(), result.probabilities().length);
         assertEquals(4, control.status().slots().size());
+    }
+
+    @Test
+    public void backboneStaysActiveWithoutConsumers() {
+        ServiceComponentRuntime scr = service(ServiceComponentRuntime.class, 5_000);
+        ComponentDescriptionDTO backbone = scr.getComponentDescriptionDTOs(bundle("io.morphgate.backbone")).stream()
+                .filter(d -> d.implementationClass.endsWith(".Backbone")).findFirst()
+                .orElseThrow(() -> new AssertionError("no Backbone component"));
+        assertTrue("the backbone must serve even when no bundle holds its services", backbone.immediate);
+        await("the backbone component to be active", 10_000, () -> scr.getComponentConfigurationDTOs(backbone).stream()
+                .anyMatch(c -> c.state == ComponentConfigurationDTO.ACTIVE));
     }
 
     @Test

@@ -38,9 +38,10 @@ import io.morphgate.api.variant.OperatorVariant;
 /**
  * The backbone: holds the shared parameters, binds operator variants as they come and go, and serves inference on
  * the composed model. Binding only records the change; composing and swapping happen on the swapper's thread.
+ * Immediate: the backbone serves (and keeps its session warm) whether or not a consumer holds its services.
  */
 @Component(service = {InferenceService.class, ModelControl.class, SlotCatalog.class},
-        configurationPid = "morphgate.backbone")
+        configurationPid = "morphgate.backbone", immediate = true)
 @Designate(ocd = BackboneConfiguration.class)
 public class Backbone implements InferenceService, ModelControl, SlotCatalog {
 
@@ -58,7 +59,7 @@ public class Backbone implements InferenceService, ModelControl, SlotCatalog {
 
     @Activate
     public Backbone(BundleContext context, BackboneConfiguration config) {
-        this.systemBundle = context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION);
+        this.systemBundle = context.getBundle(Constants.SYSTEM_BUNDLE_ID);
         long started = System.nanoTime();
         this.artifacts = BackboneArtifacts.loadBundled();
         this.configuredPins = PinParser.parse(config.pins());
