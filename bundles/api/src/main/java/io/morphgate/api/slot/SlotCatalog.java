@@ -23,4 +23,12 @@ public interface SlotCatalog {
 
     /** The trained parameters of the slot's default layer, for variants derived from them. */
     Optional<SlotWeights> weights(String slot);
+
+    /**
+     * What enters the slot when the backbone runs on its calibration images (a small sample of real training data
+     * shipped with the backbone): one row-major C*H*W array per image, computed once and shared. Operators use it
+     * to recalibrate the batch norm of derived variants and to measure their output error. Empty when the backbone
+     * ships no calibration images or the slot is unknown.
+     */
+    List<float[]> calibrationInputs(String slot);
 }

@@ -56,6 +56,7 @@ public class Backbone implements InferenceService, ModelControl, SlotCatalog {
     private final SwapJournal journal;
     private final ServingModel serving;
     private final ModelSwapper swapper;
+    private final Calibration calibration;
 
     @Activate
     public Backbone(BundleContext context, BackboneConfiguration config) {
@@ -66,9 +67,10 @@ public class Backbone implements InferenceService, ModelControl, SlotCatalog {
         this.journal = new SwapJournal(config.recentSwapsKept());
         OrtEnvironment environment = OrtEnvironment.getEnvironment();
         this.serving = new ServingModel(environment, artifacts.inputShape(), artifacts.classCount());
-        this.swapper = new ModelSwapper(artifacts, registry, this::pins,
-                new SessionFactory(environment, config.intraOpThreads()), serving, journal, config.warmupRuns(),
-                config.coalesceMillis());
+        SessionFactory sessions = new SessionFactory(environment, config.intraOpThreads());
+        this.calibration = new Calibration(artifacts, environment, sessions);
+        this.swapper = new ModelSwapper(artifacts, registry, this::pins, sessions, serving, journal,
+                config.warmupRuns(), config.coalesceMillis(), calibration);
         LOG.log(Level.INFO, "backbone {0} loaded: {1} slots {2}, {3} params, {4} MACs ({5} ms)",
                 artifacts.manifest().backboneId(), artifacts.slots().size(),
                 artifacts.slots().stream().map(SlotSpec::name).toList(), artifacts.defaultCost().params(),
@@ -188,6 +190,11 @@ public class Backbone implements InferenceService, ModelControl, SlotCatalog {
     @Override
     public Optional<SlotWeights> weights(String slot) {
         return artifacts.weights(slot);
+    }
+
+    @Override
+    public List<float[]> calibrationInputs(String slot) {
+        return calibration.slotInputs(slot);
     }
 
     /** While the framework shuts down, operator bundles stop first; recomposing for each would be wasted work. */

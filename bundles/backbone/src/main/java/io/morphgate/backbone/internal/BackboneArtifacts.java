@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 import com.google.gson.Gson;
 import com.google.gson.JsonParseException;
@@ -23,6 +24,7 @@ import io.morphgate.onnx.GraphComposer;
 import io.morphgate.onnx.SlotBoundary;
 import io.morphgate.onnx.GraphException;
 import io.morphgate.onnx.Initializers;
+import io.morphgate.onnx.OnnxModelIO;
 import io.morphgate.onnx.CostCounter.ModelCost;
 import io.morphgate.onnx.ShapeInference;
 
@@ -40,10 +42,12 @@ public final class BackboneArtifacts {
     private final Map<String, SlotSpec> slots = new LinkedHashMap<>();
     private final Map<String, SlotBoundary> boundaries = new LinkedHashMap<>();
     private final ModelCost defaultCost;
+    private final List<float[]> calibrationImages;
 
-    private BackboneArtifacts(ModelProto model, SlotManifest manifest) {
+    private BackboneArtifacts(ModelProto model, SlotManifest manifest, List<float[]> calibrationImages) {
         this.model = model;
         this.manifest = manifest;
+        this.calibrationImages = List.copyOf(calibrationImages);
         GraphCheck.check(model);
         Map<String, long[]> shapes = ShapeInference.infer(model);
         for (SlotManifest.Slot slot : manifest.slots()) {
@@ -60,14 +64,24 @@ public final class BackboneArtifacts {
         this.defaultCost = CostCounter.count(model);
     }
 
-    /** Reads and checks the graph and manifest; throws {@link IllegalStateException} saying what is wrong. */
+    /** Reads and checks the graph and manifest, without calibration images. */
     public static BackboneArtifacts load(InputStream onnx, InputStream manifestJson) {
+        return load(onnx, manifestJson, name -> null);
+    }
+
+    /**
+     * Reads and checks the graph and manifest, and the calibration images the manifest names, opened through
+     * {@code resources} (a file name relative to the manifest; null when absent). Throws
+     * {@link IllegalStateException} saying what is wrong.
+     */
+    public static BackboneArtifacts load(InputStream onnx, InputStream manifestJson,
+            Function<String, InputStream> resources) {
         try (InputStreamReader reader = new InputStreamReader(manifestJson, StandardCharsets.UTF_8)) {
             SlotManifest manifest = new Gson().fromJson(reader, SlotManifest.class);
             if (manifest == null || manifest.slots() == null || manifest.input() == null || manifest.output() == null) {
                 throw new IllegalStateException(MANIFEST_PATH + " lacks input, output or slots");
             }
-            return new BackboneArtifacts(io.morphgate.onnx.OnnxModelIO.read(onnx), manifest);
+            return new BackboneArtifacts(OnnxModelIO.read(onnx), manifest, calibration(manifest, resources));
         } catch (IOException | JsonParseException e) {
             throw new IllegalStateException("cannot read " + MANIFEST_PATH + ": " + e.getMessage(), e);
         } catch (GraphException e) {
@@ -83,10 +97,29 @@ public final class BackboneArtifacts {
             if (onnx == null || json == null) {
                 throw new IllegalStateException("the backbone bundle lacks " + MODEL_PATH + " or " + MANIFEST_PATH);
             }
-            return load(onnx, json);
+            return load(onnx, json, name -> loader.getResourceAsStream("model/" + name));
         } catch (IOException e) {
             throw new IllegalStateException("cannot read the bundled backbone: " + e.getMessage(), e);
         }
+    }
+
+    private static List<float[]> calibration(SlotManifest manifest, Function<String, InputStream> resources)
+            throws IOException {
+        if (manifest.calibration() == null || manifest.calibration().images() == null) {
+            return List.of();
+        }
+        String name = manifest.calibration().images();
+        try (InputStream in = resources.apply(name)) {
+            if (in == null) {
+                throw new IllegalStateException("the manifest names calibration images " + name + " which are missing");
+            }
+            return CalibrationImages.read(new java.io.BufferedInputStream(in), manifest.normalization());
+        }
+    }
+
+    /** Normalised calibration images (model inputs), possibly none. */
+    public List<float[]> calibrationImages() {
+        return calibrationImages;
     }
 
     public ModelProto model() {

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -44,6 +45,7 @@ final class ModelSwapper implements AutoCloseable {
     private final SwapJournal journal;
     private final int warmupRuns;
     private final long coalesceMillis;
+    private final Calibration calibration;
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "morphgate-backbone-swap");
         t.setDaemon(true);
@@ -58,7 +60,8 @@ final class ModelSwapper implements AutoCloseable {
     private long generation;
 
     ModelSwapper(BackboneArtifacts artifacts, VariantRegistry registry, Supplier<Map<String, String>> pins,
-            SessionFactory sessions, ServingModel serving, SwapJournal journal, int warmupRuns, long coalesceMillis) {
+            SessionFactory sessions, ServingModel serving, SwapJournal journal, int warmupRuns, long coalesceMillis,
+            Calibration calibration) {
         this.artifacts = artifacts;
         this.registry = registry;
         this.pins = pins;
@@ -67,6 +70,7 @@ final class ModelSwapper implements AutoCloseable {
         this.journal = journal;
         this.warmupRuns = warmupRuns;
         this.coalesceMillis = coalesceMillis;
+        this.calibration = calibration;
     }
 
     /**
@@ -126,11 +130,17 @@ final class ModelSwapper implements AutoCloseable {
                     continue;
                 }
                 ModelProto subGraph = OnnxModelIO.read(offered.service().subGraph());
-                GraphComposer.compose(artifacts.model(), Map.of(artifacts.boundary(descriptor.slot()),
-                        new Replacement(descriptor.id(), subGraph)));
+                ModelProto alone = GraphComposer.compose(artifacts.model(), Map.of(
+                        artifacts.boundary(descriptor.slot()), new Replacement(descriptor.id(), subGraph)));
+                OptionalDouble agreement = calibration.agreementWithDefault(alone);
                 offered.admit(descriptor, subGraph);
-                LOG.log(Level.INFO, "variant {0} for slot {1} accepted ({2} params, {3} MACs)", descriptor.id(),
-                        descriptor.slot(), descriptor.params(), descriptor.macs());
+                agreement.ifPresent(offered::agreement);
+                LOG.log(Level.INFO, "variant {0} for slot {1} accepted ({2} params, {3} MACs{4})", descriptor.id(),
+                        descriptor.slot(), descriptor.params(), descriptor.macs(), agreement.isPresent()
+                                ? String.format(", agrees with the default model on %.1f%% of calibration images",
+                                        100 * agreement.getAsDouble()) : "");
+            } catch (OrtException e) {
+                refuse(offered, "ONNX Runtime cannot run it: " + e.getMessage());
             } catch (GraphException e) {
                 refuse(offered, e.getMessage());
             } catch (RuntimeException e) {

@@ -1,6 +1,7 @@
 package io.morphgate.backbone.internal;
 
 import java.util.Optional;
+import java.util.OptionalDouble;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 import io.morphgate.api.model.VariantState;
@@ -24,6 +25,7 @@ final class OfferedVariant {
     private volatile VariantDescriptor descriptor;
     private volatile ModelProto subGraph;
     private volatile String refusal;
+    private volatile OptionalDouble agreement = OptionalDouble.empty();
 
     OfferedVariant(OperatorVariant service, long serviceId, int ranking, long bundleId, long bindOrder,
             String slotProperty, String idProperty) {
@@ -93,11 +95,15 @@ final class OfferedVariant {
         this.descriptor = descriptor;
     }
 
+    void agreement(double fraction) {
+        this.agreement = OptionalDouble.of(fraction);
+    }
+
     void refuse(String reason) {
         this.refusal = reason;
     }
 
     VariantState state(boolean active) {
-        return new VariantState(descriptor, bundleId, isAccepted(), refusal(), active);
+        return new VariantState(descriptor, bundleId, isAccepted(), refusal(), active, agreement);
     }
 }

@@ -8,7 +8,14 @@ import java.util.List;
  * the trainer later), so replacing the backbone is a data change.
  */
 public record SlotManifest(String backboneId, String description, Port input, Port output, List<String> labels,
-        Normalization normalization, List<Slot> slots) {
+        Normalization normalization, List<Slot> slots, Calibration calibration) {
+
+    /**
+     * Real images shipped beside the model for calibration (batch-norm recalibration of derived variants, agreement
+     * checks): an uncompressed IDX file of unsigned bytes [count][height][width], relative to the manifest.
+     */
+    public record Calibration(String images) {
+    }
 
     /** A graph input or output and its per-sample shape. */
     public record Port(String tensor, List<Integer> shape) {

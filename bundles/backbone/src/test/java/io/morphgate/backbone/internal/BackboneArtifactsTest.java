@@ -44,6 +44,28 @@ class BackboneArtifactsTest {
     }
 
     @Test
+    void calibrationImagesAreShippedNormalisedAndTheirSlotInputsHaveTheSlotShape() throws Exception {
+        BackboneArtifacts artifacts = BackboneArtifacts.loadBundled();
+        assertEquals(SyntheticBackbone.CALIBRATION_COUNT, artifacts.calibrationImages().size());
+        float[] first = artifacts.calibrationImages().get(0);
+        assertEquals(28 * 28, first.length);
+        // a black pixel normalises to -mean/std
+        float black = -0.2860f / 0.3530f;
+        float min = Float.MAX_VALUE;
+        for (float v : first) {
+            min = Math.min(min, v);
+        }
+        assertEquals(black, min, 1e-6f);
+        ai.onnxruntime.OrtEnvironment env = ai.onnxruntime.OrtEnvironment.getEnvironment();
+        Calibration calibration = new Calibration(artifacts, env, new SessionFactory(env, 1));
+        List<float[]> conv3 = calibration.slotInputs("conv3");
+        assertEquals(SyntheticBackbone.CALIBRATION_COUNT, conv3.size());
+        assertEquals(32 * 14 * 14, conv3.get(0).length);
+        assertTrue(calibration.slotInputs("nope").isEmpty());
+        assertEquals(1.0, calibration.agreementWithDefault(artifacts.model()).getAsDouble(), 0.0);
+    }
+
+    @Test
     void slotWeightsHaveTheDefaultLayerShapes() {
         SlotWeights w = BackboneArtifacts.loadBundled().weights("conv3").orElseThrow();
         assertEquals(64 * 32 * 9, w.kernel().length);
@@ -59,7 +81,8 @@ class BackboneArtifactsTest {
         String json = new Gson().toJson(g.manifest()).replace("[32,14,14]", "[32,28,28]");
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> BackboneArtifacts.load(new ByteArrayInputStream(OnnxModelIO.write(g.model())),
-                        new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8))));
+                        new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)),
+                        name -> getClass().getClassLoader().getResourceAsStream("model/" + name)));
         assertTrue(e.getMessage().contains("slot conv1"), e.getMessage());
     }
 }

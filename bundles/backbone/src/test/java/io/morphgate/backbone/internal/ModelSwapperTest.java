@@ -38,8 +38,9 @@ class ModelSwapperTest {
     void start() throws Exception {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         serving = new ServingModel(env, artifacts.inputShape(), artifacts.classCount());
-        swapper = new ModelSwapper(artifacts, registry, () -> Map.copyOf(pins), new SessionFactory(env, 1), serving,
-                journal, 1, 0);
+        SessionFactory sessions = new SessionFactory(env, 1);
+        swapper = new ModelSwapper(artifacts, registry, () -> Map.copyOf(pins), sessions, serving, journal, 1, 0,
+                new Calibration(artifacts, env, sessions));
         swapper.request("test start").get(30, TimeUnit.SECONDS);
     }
 
@@ -68,6 +69,8 @@ class ModelSwapperTest {
         bind(1, "lr-conv2", conv2, TestBackbones.lowRankLike(conv2, 8, 5, 32));
         Configuration withVariant = new Configuration(Map.of("conv2", "lr-conv2"));
         assertEquals(withVariant.id(), serving.infer(input(new Random(2))).configurationId());
+        double agreement = registry.all().get(0).state(true).agreement().orElseThrow();
+        assertTrue(agreement >= 0 && agreement <= 1, "agreement on the calibration images: " + agreement);
 
         registry.remove(TestBackbones.properties(1, "conv2", "lr-conv2"));
         swapper.request("unbound").get(30, TimeUnit.SECONDS);

@@ -1,6 +1,10 @@
 package io.morphgate.backbone.internal;
 
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
+import java.util.zip.GZIPInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,6 +52,11 @@ public final class SyntheticBackbone {
     record Generated(ModelProto model, SlotManifest manifest) {
     }
 
+    /** Calibration images: every 937th image of the Fashion-MNIST training split, 64 in all. */
+    static final String CALIBRATION_FILE = "calibration-images.idx";
+    static final int CALIBRATION_COUNT = 64;
+    static final Path TRAIN_IMAGES = Path.of("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz");
+
     private SyntheticBackbone() {
     }
 
@@ -81,7 +90,8 @@ public final class SyntheticBackbone {
         SlotManifest manifest = new SlotManifest("synthetic-seed-" + seed,
                 "Slot architecture with fixed-seed parameters (not trained): right shapes, meaningless predictions.",
                 new SlotManifest.Port("image", List.of(1, 28, 28)), new SlotManifest.Port("logits", List.of(10)),
-                LABELS, new SlotManifest.Normalization(0.2860f, 0.3530f), slots);
+                LABELS, new SlotManifest.Normalization(0.2860f, 0.3530f), slots,
+                new SlotManifest.Calibration(CALIBRATION_FILE));
         return new Generated(model, manifest);
     }
 
@@ -114,6 +124,32 @@ public final class SyntheticBackbone {
         return v;
     }
 
+    /** Picks the calibration images out of Debian's dataset-fashion-mnist and writes them as an uncompressed IDX. */
+    static byte[] calibrationImages() throws IOException {
+        try (DataInputStream in = new DataInputStream(new GZIPInputStream(Files.newInputStream(TRAIN_IMAGES)))) {
+            in.readInt();
+            int count = in.readInt();
+            int rows = in.readInt();
+            int columns = in.readInt();
+            int stride = count / CALIBRATION_COUNT;
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            DataOutputStream idx = new DataOutputStream(out);
+            idx.writeInt(0x00000803);
+            idx.writeInt(CALIBRATION_COUNT);
+            idx.writeInt(rows);
+            idx.writeInt(columns);
+            byte[] image = new byte[rows * columns];
+            for (int i = 0; i < CALIBRATION_COUNT * stride; i++) {
+                in.readFully(image);
+                if (i % stride == 0) {
+                    idx.write(image);
+                }
+            }
+            idx.flush();
+            return out.toByteArray();
+        }
+    }
+
     /** Writes model/backbone.onnx and model/slots.json under the given resources folder (default: this module's). */
     public static void main(String[] args) throws IOException {
         Path resources = Path.of(args.length > 0 ? args[0] : "src/main/resources");
@@ -124,6 +160,7 @@ public final class SyntheticBackbone {
         Files.writeString(resources.resolve(BackboneArtifacts.MANIFEST_PATH),
                 new GsonBuilder().setPrettyPrinting().create().toJson(generated.manifest()) + "\n",
                 StandardCharsets.UTF_8);
-        System.out.println("wrote " + model + " and " + BackboneArtifacts.MANIFEST_PATH);
+        Files.write(model.resolveSibling(CALIBRATION_FILE), calibrationImages());
+        System.out.println("wrote " + model + ", " + BackboneArtifacts.MANIFEST_PATH + " and " + CALIBRATION_FILE);
     }
 }

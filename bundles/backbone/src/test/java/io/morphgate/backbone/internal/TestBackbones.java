@@ -1,12 +1,8 @@
 package io.morphgate.backbone.internal;
 
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.Random;
-
-import com.google.gson.Gson;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 import io.morphgate.api.slot.SlotSpec;
@@ -23,10 +19,9 @@ final class TestBackbones {
     private TestBackbones() {
     }
 
+    /** The backbone this bundle ships, with its calibration images. */
     static BackboneArtifacts synthetic() {
-        SyntheticBackbone.Generated g = SyntheticBackbone.generate(SyntheticBackbone.SEED);
-        return BackboneArtifacts.load(new ByteArrayInputStream(OnnxModelIO.write(g.model())),
-                new ByteArrayInputStream(new Gson().toJson(g.manifest()).getBytes(StandardCharsets.UTF_8)));
+        return BackboneArtifacts.loadBundled();
     }
 
     /** A low-rank-shaped variant (1x3 then 3x1 conv, BN, ReLU, pool when the slot pools) with seeded weights. */
