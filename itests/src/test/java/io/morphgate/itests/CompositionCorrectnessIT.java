@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.Before;
@@ -24,12 +25,15 @@ import org.osgi.framework.ServiceReference;
 import io.morphgate.api.inference.InferenceResult;
 import io.morphgate.api.inference.InferenceService;
 import io.morphgate.api.model.ModelControl;
+import io.morphgate.api.variant.OperatorKind;
 import io.morphgate.api.variant.OperatorVariant;
+import io.morphgate.api.variant.Provenance;
 import io.morphgate.api.variant.VariantDescriptor;
 
 /**
- * The composed session serves what the plain-Java reference forward pass computes, within 1e-4, for the default
- * configuration, every variant of the low-rank bundle swapped in alone, and every slot swapped at once.
+ * With all five operator bundles in the gateway, the composed session serves what the plain-Java reference forward
+ * pass computes, within 1e-4: for the default configuration, for every variant swapped in alone (so every variant is
+ * composed into a session at least once), and for each operator filling every slot it can at once.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -40,13 +44,13 @@ public class CompositionCorrectnessIT extends TestSupport {
 
     @Configuration
     public Option[] configuration() {
-        return gatewayOptions("morphgate-core", "morphgate-operator-lowrank");
+        return gatewayOptions(OperatorFeatures.ALL);
     }
 
     private ModelControl control;
     private InferenceService inference;
     private ReferenceModel reference;
-    private Map<String, VariantDescriptor> descriptors;
+    private TreeMap<String, VariantDescriptor> descriptors;
     private Map<String, byte[]> subGraphs;
 
     @Before
@@ -54,9 +58,10 @@ public class CompositionCorrectnessIT extends TestSupport {
         control = service(ModelControl.class, 10_000);
         inference = service(InferenceService.class, 10_000);
         reference = new ReferenceModel(bundle("io.morphgate.backbone"));
-        await("the backbone to accept all 8 low-rank variants", 20_000,
-                () -> control.status().variants().stream().filter(v -> v.accepted()).count() == 8);
-        descriptors = new HashMap<>();
+        await("every operator bundle to register its variants, derived ones included", 60_000,
+                () -> OperatorFeatures.OPERATOR_BUNDLES.stream()
+                        .allMatch(b -> OperatorFeatures.settled(context, control, bundle(b))));
+        descriptors = new TreeMap<>();
         subGraphs = new HashMap<>();
         Collection<ServiceReference<OperatorVariant>> refs = context.getServiceReferences(OperatorVariant.class, null);
         for (ServiceReference<OperatorVariant> ref : refs) {
@@ -65,7 +70,12 @@ public class CompositionCorrectnessIT extends TestSupport {
             subGraphs.put(v.descriptor().id(), v.subGraph());
             context.ungetService(ref);
         }
-        assertEquals(8, descriptors.size());
+        await("the backbone to accept all " + descriptors.size() + " variants", 60_000,
+                () -> control.status().variants().stream().filter(v -> v.accepted()).count() == descriptors.size());
+        for (OperatorKind kind : OperatorKind.values()) {
+            assertTrue("no variant of " + kind, descriptors.values().stream().anyMatch(d -> d.kind() == kind));
+        }
+        assertTrue("no derived variants", descriptors.values().stream().anyMatch(d -> d.provenance() == Provenance.DERIVED));
     }
 
     @Test
@@ -87,15 +97,18 @@ public class CompositionCorrectnessIT extends TestSupport {
     }
 
     @Test
-    public void everySlotSwappedAtOnceMatchesTheReference() throws Exception {
-        for (String beta : List.of("0.5", "0.25")) {
-            Map<String, String> all = new HashMap<>();
-            for (String slot : slots()) {
-                String id = "lowrank-" + slot + "-b" + beta;
-                pin(slot, id);
-                all.put(slot, id);
+    public void eachOperatorInEverySlotItFitsAtOnceMatchesTheReference() throws Exception {
+        for (OperatorKind kind : OperatorKind.values()) {
+            Map<String, String> chosen = new HashMap<>();
+            for (VariantDescriptor d : descriptors.values()) {
+                if (d.kind() == kind) {
+                    chosen.putIfAbsent(d.slot(), d.id());
+                }
             }
-            assertMatchesReference(all);
+            for (String slot : slots()) {
+                pin(slot, chosen.getOrDefault(slot, "default"));
+            }
+            assertMatchesReference(chosen);
         }
     }
 

@@ -3,13 +3,9 @@ package io.morphgate.itests;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -21,7 +17,6 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.ServiceRegistration;
 
-import io.morphgate.api.inference.InferenceResult;
 import io.morphgate.api.inference.InferenceService;
 import io.morphgate.api.model.ModelControl;
 import io.morphgate.api.model.ModelListener;
@@ -42,10 +37,6 @@ public class HotSwapIT extends TestSupport {
     @Configuration
     public Option[] configuration() {
         return gatewayOptions("morphgate-core", "morphgate-operator-lowrank");
-    }
-
-    /** One answered request: when it was sent and what served it. */
-    record Served(long sentNanos, long generation, String configurationId) {
     }
 
     @Test
@@ -73,33 +64,7 @@ public class HotSwapIT extends TestSupport {
         control.status().recentSwaps().stream().filter(s -> s.generation() == firstGeneration)
                 .forEach(s -> swaps.put(s.generation(), s));
 
-        AtomicBoolean running = new AtomicBoolean(true);
-        ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
-        List<List<Served>> perClient = new ArrayList<>();
-        List<Thread> clients = new ArrayList<>();
-        for (int c = 0; c < CLIENTS; c++) {
-            List<Served> served = new ArrayList<>();
-            perClient.add(served);
-            Random random = new Random(c);
-            Thread t = new Thread(() -> {
-                float[] x = new float[inference.inputShape().elementCount()];
-                while (running.get()) {
-                    for (int i = 0; i < x.length; i++) {
-                        x[i] = (float) random.nextGaussian();
-                    }
-                    long sent = System.nanoTime();
-                    try {
-                        InferenceResult r = inference.infer(x);
-                        served.add(new Served(sent, r.generation(), r.configurationId()));
-                    } catch (Throwable e) {
-                        failures.add(e);
-                    }
-                }
-            }, "hot-swap-client-" + c);
-            t.start();
-            clients.add(t);
-        }
-
+        InferenceLoad load = new InferenceLoad(inference, CLIENTS);
         Thread.sleep(300);
         operator.stop();
         await("the default configuration after stopping the operator", 10_000,
@@ -109,18 +74,15 @@ public class HotSwapIT extends TestSupport {
         await("the low-rank variants back in all 4 slots", 20_000,
                 () -> control.status().configuration().variantBySlot().size() == 4);
         Thread.sleep(300);
-        running.set(false);
-        for (Thread t : clients) {
-            t.join();
-        }
+        load.close();
         listener.unregister();
 
-        assertTrue("requests failed during the swaps: " + failures, failures.isEmpty());
+        assertTrue("requests failed during the swaps: " + load.failures(), load.failures().isEmpty());
         assertTrue("expected at least two swaps, saw " + swaps.keySet(), swapSeenNanos.size() >= 2);
         int total = 0;
-        for (List<Served> served : perClient) {
+        for (List<InferenceLoad.Served> served : load.perClient()) {
             long previousGeneration = 0;
-            for (Served s : served) {
+            for (InferenceLoad.Served s : served) {
                 total++;
                 SwapRecord committed = swaps.get(s.generation());
                 assertTrue("generation " + s.generation() + " served a request but was never committed",

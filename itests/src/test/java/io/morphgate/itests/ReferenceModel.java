@@ -1,22 +1,13 @@
 package io.morphgate.itests;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.osgi.framework.Bundle;
 
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
-
-import ai.onnx.proto.OnnxMl.ModelProto;
 import io.morphgate.onnx.OnnxModelIO;
+import io.morphgate.onnx.SlotBoundary;
 import io.morphgate.onnx.reference.ReferenceEvaluator;
 import io.morphgate.onnx.reference.ReferenceEvaluator.Substitution;
 import io.morphgate.onnx.reference.ReferenceEvaluator.Tensor;
@@ -28,31 +19,18 @@ import io.morphgate.onnx.reference.ReferenceEvaluator.Tensor;
  */
 final class ReferenceModel {
 
-    private final ModelProto backbone;
-    private final Map<String, String[]> slotTensors = new HashMap<>();
+    private final BackboneFiles backbone;
 
     ReferenceModel(Bundle backboneBundle) {
-        try (InputStream model = backboneBundle.getEntry("model/backbone.onnx").openStream();
-                InputStream manifest = backboneBundle.getEntry("model/slots.json").openStream()) {
-            this.backbone = OnnxModelIO.read(model);
-            JsonObject json = JsonParser.parseReader(new InputStreamReader(manifest, StandardCharsets.UTF_8))
-                    .getAsJsonObject();
-            for (JsonElement slot : json.getAsJsonArray("slots")) {
-                JsonObject s = slot.getAsJsonObject();
-                slotTensors.put(s.get("name").getAsString(),
-                        new String[] {s.get("inputTensor").getAsString(), s.get("outputTensor").getAsString()});
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        this.backbone = BackboneFiles.of(backboneBundle);
     }
 
     /** Class probabilities for each sample, with the given sub-graphs in place of their slots (slot -> ONNX bytes). */
     float[][] probabilities(List<float[]> samples, int[] chw, Map<String, byte[]> variantBySlot) {
         Map<String, Substitution> substitutions = new HashMap<>();
         variantBySlot.forEach((slot, bytes) -> {
-            String[] tensors = slotTensors.get(slot);
-            substitutions.put(tensors[1], new Substitution(tensors[0], OnnxModelIO.read(bytes)));
+            SlotBoundary boundary = backbone.slots().get(slot);
+            substitutions.put(boundary.outputTensor(), new Substitution(boundary.inputTensor(), OnnxModelIO.read(bytes)));
         });
         int size = chw[0] * chw[1] * chw[2];
         float[] packed = new float[size * samples.size()];
@@ -60,7 +38,7 @@ final class ReferenceModel {
             System.arraycopy(samples.get(i), 0, packed, i * size, size);
         }
         Tensor input = new Tensor(new long[] {samples.size(), chw[0], chw[1], chw[2]}, packed);
-        Tensor logits = ReferenceEvaluator.run(backbone, input, substitutions);
+        Tensor logits = ReferenceEvaluator.run(backbone.model(), input, substitutions);
         int classes = (int) logits.shape()[1];
         float[][] out = new float[samples.size()][];
         for (int i = 0; i < samples.size(); i++) {

@@ -25,10 +25,6 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.ServiceReference;
 
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
-
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
@@ -38,6 +34,7 @@ import io.morphgate.api.inference.InferenceService;
 import io.morphgate.api.model.ModelControl;
 import io.morphgate.api.model.SwapRecord;
 import io.morphgate.api.variant.OperatorVariant;
+import io.morphgate.itests.BackboneFiles;
 import io.morphgate.itests.TestSupport;
 import io.morphgate.onnx.GraphComposer;
 import io.morphgate.onnx.GraphComposer.Replacement;
@@ -193,21 +190,9 @@ public class ServingBenchmark extends TestSupport {
     }
 
     private ModelProto compose(Map<String, String> config) throws Exception {
-        Bundle backbone = bundle("io.morphgate.backbone");
-        ModelProto model;
-        Map<String, SlotBoundary> boundaries = new HashMap<>();
-        try (var in = backbone.getEntry("model/backbone.onnx").openStream();
-                var json = backbone.getEntry("model/slots.json").openStream()) {
-            model = OnnxModelIO.read(in);
-            JsonObject manifest = JsonParser.parseReader(new java.io.InputStreamReader(json, StandardCharsets.UTF_8))
-                    .getAsJsonObject();
-            for (JsonElement e : manifest.getAsJsonArray("slots")) {
-                JsonObject s = e.getAsJsonObject();
-                String name = s.get("name").getAsString();
-                boundaries.put(name, new SlotBoundary(name, s.get("inputTensor").getAsString(),
-                        s.get("outputTensor").getAsString()));
-            }
-        }
+        BackboneFiles files = BackboneFiles.of(bundle("io.morphgate.backbone"));
+        ModelProto model = files.model();
+        Map<String, SlotBoundary> boundaries = files.slots();
         if (config.isEmpty()) {
             return model;
         }

@@ -3,18 +3,15 @@ package io.morphgate.operator.lowrank.internal;
 import java.lang.System.Logger.Level;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
-import java.util.Random;
 
-import ai.onnx.proto.OnnxMl.ModelProto;
 import io.morphgate.api.slot.SlotSpec;
 import io.morphgate.api.variant.OperatorKind;
 import io.morphgate.api.variant.Provenance;
-import io.morphgate.api.variant.VariantDescriptor;
-import io.morphgate.onnx.CostCounter;
 import io.morphgate.onnx.GraphBuilder;
-import io.morphgate.onnx.CostCounter.ModelCost;
-import io.morphgate.onnx.OnnxModelIO;
+import io.morphgate.operator.kit.BlockVariant;
+import io.morphgate.operator.kit.SeededParameters;
+import io.morphgate.operator.kit.SlotBlock;
+import io.morphgate.operator.kit.Width;
 
 /**
  * The article's {@code svd_block} for one slot: a 1xk convolution to {@code f1 = int(filters * beta)} channels, a kx1
@@ -26,7 +23,6 @@ import io.morphgate.onnx.OnnxModelIO;
 final class LowRankBlock {
 
     private static final System.Logger LOG = System.getLogger(LowRankBlock.class.getName());
-    private static final float BN_EPSILON = 1e-5f;
 
     private final int kernelSize;
     private final long seed;
@@ -39,73 +35,53 @@ final class LowRankBlock {
         this.seed = seed;
     }
 
-    /** The variant for this slot and beta, or empty (with the reason logged) when it cannot be built. */
-    Optional<LowRankVariant> variant(SlotSpec slot, double beta) {
+    /** The rank for this slot and beta, or 0 (with the reason logged) when no low-rank variant fits. */
+    static int rank(SlotSpec slot, double beta) {
         int filters = slot.output().channels();
-        int rank = (int) (filters * beta);
-        if (beta <= 0 || beta > 1 || rank < 1) {
+        int rank = beta > 0 && beta <= 1 ? Width.scaled(filters, beta) : 0;
+        if (rank < 1) {
             LOG.log(Level.INFO, "no low-rank variant for slot {0} with beta {1}: rank int({2} * {1}) = {3}",
                     slot.name(), beta, filters, rank);
-            return Optional.empty();
-        }
-        boolean keepsSize = slot.input().height() == slot.output().height()
-                && slot.input().width() == slot.output().width();
-        if (!keepsSize && !slot.downsamples()) {
+        } else if (!SlotBlock.fits(slot)) {
             LOG.log(Level.INFO, "no low-rank variant for slot {0}: it changes H and W in a way other than a 2x2 pool",
                     slot.name());
-            return Optional.empty();
+            return 0;
         }
-        String id = "lowrank-" + slot.name() + "-b" + beta;
-        ModelProto graph = build(id, slot, rank, new Random(seed * 31 + slot.index() * 1009L + rank));
-        ModelCost cost = CostCounter.count(graph);
-        VariantDescriptor descriptor = new VariantDescriptor(id, OperatorKind.LOW_RANK, slot.name(),
-                Map.of("beta", String.valueOf(beta), "kernelSize", String.valueOf(kernelSize), "rank",
-                        String.valueOf(rank)),
-                cost.params(), cost.macs(), Provenance.SYNTHETIC, "fixed-seed parameters, seed " + seed,
-                OptionalDouble.empty());
-        return Optional.of(new LowRankVariant(descriptor, OnnxModelIO.write(graph)));
+        return rank;
     }
 
-    private ModelProto build(String id, SlotSpec slot, int rank, Random random) {
+    /** The variant id for this slot and beta. */
+    static String id(SlotSpec slot, double beta) {
+        return "lowrank-" + slot.name() + "-b" + beta;
+    }
+
+    /** The variant for this slot and beta, or empty (with the reason logged) when it cannot be built. */
+    Optional<BlockVariant> variant(SlotSpec slot, double beta) {
+        int rank = rank(slot, beta);
+        if (rank < 1) {
+            return Optional.empty();
+        }
+        String id = id(slot, beta);
+        // the seed formula of the first release, so that its variants keep their weights
+        SeededParameters params = new SeededParameters(seed * 31 + slot.index() * 1009L + rank);
         int in = slot.input().channels();
         int out = slot.output().channels();
         int k = kernelSize;
-        int pad = k / 2;
-        GraphBuilder g = new GraphBuilder(id);
-        String x = g.input("input", in, slot.input().height(), slot.input().width());
-        x = g.conv(x, heNormal(random, rank * in * k, in * k), rank, in, 1, k, null, 1, 1, 0, pad, 0, pad, 1);
-        x = g.conv(x, heNormal(random, out * rank * k, rank * k), out, rank, k, 1, null, 1, 1, pad, 0, pad, 0, 1);
-        x = g.batchNorm(x, around(random, out, 1f, 0.1f), around(random, out, 0f, 0.1f),
-                around(random, out, 0f, 0.1f), positive(random, out), BN_EPSILON);
-        x = g.relu(x);
-        if (slot.downsamples()) {
-            x = g.maxPool(x, 2, 2);
-        }
-        return g.output(x, "output", out, slot.output().height(), slot.output().width()).build();
+        return Optional.of(BlockVariant.of(id, OperatorKind.LOW_RANK, slot, hyperParameters(beta, rank),
+                Provenance.SYNTHETIC, "fixed-seed parameters, seed " + seed,
+                SlotBlock.build(id, slot, (g, x) -> convolutions(g, x, in, out, rank, k,
+                        params.convWeights(rank, in, 1, k), params.convWeights(out, rank, k, 1)), params::batchNorm)));
     }
 
-    private static float[] heNormal(Random random, int count, int fanIn) {
-        float std = (float) Math.sqrt(2.0 / fanIn);
-        float[] w = new float[count];
-        for (int i = 0; i < count; i++) {
-            w[i] = (float) random.nextGaussian() * std;
-        }
-        return w;
+    Map<String, String> hyperParameters(double beta, int rank) {
+        return Map.of("beta", String.valueOf(beta), "kernelSize", String.valueOf(kernelSize), "rank",
+                String.valueOf(rank));
     }
 
-    private static float[] around(Random random, int count, float centre, float spread) {
-        float[] v = new float[count];
-        for (int i = 0; i < count; i++) {
-            v[i] = centre + (float) random.nextGaussian() * spread;
-        }
-        return v;
-    }
-
-    private static float[] positive(Random random, int count) {
-        float[] v = new float[count];
-        for (int i = 0; i < count; i++) {
-            v[i] = 0.5f + random.nextFloat();
-        }
-        return v;
+    /** 1xk to {@code rank} channels then kx1 to {@code out}, same padding, no biases; returns the kx1 output. */
+    static String convolutions(GraphBuilder g, String x, int in, int out, int rank, int k, float[] horizontal,
+            float[] vertical) {
+        String h = g.conv(x, horizontal, rank, in, 1, k, null, 1);
+        return g.conv(h, vertical, out, rank, k, 1, null, 1);
     }
 }

@@ -2,12 +2,10 @@ package io.morphgate.operator.lowrank.internal;
 
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
-import java.util.Hashtable;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -17,11 +15,15 @@ import org.osgi.service.metatype.annotations.Designate;
 import io.morphgate.api.slot.SlotCatalog;
 import io.morphgate.api.slot.SlotSpec;
 import io.morphgate.api.variant.OperatorVariant;
-import io.morphgate.api.variant.VariantProperties;
+import io.morphgate.operator.kit.BlockVariant;
+import io.morphgate.operator.kit.BackgroundDerivation;
+import io.morphgate.operator.kit.VariantRegistrations;
 
 /**
  * Offers one low-rank variant per slot and configured beta, each registered as its own {@link OperatorVariant}
- * service so that the backbone can bind, refuse or drop them one by one.
+ * service so that the backbone can bind, refuse or drop them one by one; and, unless turned off, one derived from the
+ * slot's trained kernel per slot and beta. Derivation runs in the background (it evaluates the slot on the
+ * calibration images) and its variants are registered together when it is done.
  */
 @Component(service = {}, immediate = true, configurationPid = "morphgate.operator.lowrank")
 @Designate(ocd = LowRankConfiguration.class)
@@ -29,37 +31,32 @@ public class LowRankOperator {
 
     private static final System.Logger LOG = System.getLogger(LowRankOperator.class.getName());
 
-    private final List<ServiceRegistration<OperatorVariant>> registrations = new ArrayList<>();
+    private final VariantRegistrations registrations;
+    private final BackgroundDerivation derivation;
 
     @Activate
     public LowRankOperator(BundleContext context, @Reference SlotCatalog catalog, LowRankConfiguration config) {
         LowRankBlock block = new LowRankBlock(config.kernelSize(), config.seed());
+        List<BlockVariant> variants = new ArrayList<>();
         for (SlotSpec slot : catalog.slots()) {
             for (double beta : config.betas()) {
-                Optional<LowRankVariant> variant = block.variant(slot, beta);
-                if (variant.isEmpty()) {
-                    continue;
-                }
-                Hashtable<String, Object> properties = new Hashtable<>();
-                properties.put(VariantProperties.SLOT, slot.name());
-                properties.put(VariantProperties.VARIANT_ID, variant.get().descriptor().id());
-                properties.put(VariantProperties.OPERATOR, variant.get().descriptor().kind().name());
-                registrations.add(context.registerService(OperatorVariant.class, variant.get(), properties));
+                block.variant(slot, beta).ifPresent(variants::add);
             }
         }
-        LOG.log(Level.INFO, "low-rank operator offers {0} variants for backbone {1}", registrations.size(),
+        registrations = VariantRegistrations.register(context, variants);
+        derivation = config.derived() ? BackgroundDerivation.start("low-rank", catalog,
+                Arrays.stream(config.betas()).boxed().toList(), new LowRankDerivation(catalog.backboneId()),
+                registrations) : null;
+        LOG.log(Level.INFO, "low-rank operator offers {0} variants for backbone {1}"
+                + (config.derived() ? ", and derives more in the background" : ""), registrations.size(),
                 catalog.backboneId());
     }
 
     @Deactivate
     void deactivate() {
-        for (ServiceRegistration<OperatorVariant> registration : registrations) {
-            try {
-                registration.unregister();
-            } catch (IllegalStateException alreadyGone) {
-                LOG.log(Level.DEBUG, "variant already unregistered with its stopping bundle");
-            }
+        if (derivation != null) {
+            derivation.close();
         }
-        registrations.clear();
+        registrations.close();
     }
 }

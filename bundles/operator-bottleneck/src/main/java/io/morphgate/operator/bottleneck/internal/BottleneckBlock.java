@@ -1,0 +1,84 @@
+package io.morphgate.operator.bottleneck.internal;
+
+import java.lang.System.Logger.Level;
+import java.util.Map;
+import java.util.Optional;
+
+import io.morphgate.api.slot.SlotSpec;
+import io.morphgate.api.variant.OperatorKind;
+import io.morphgate.api.variant.Provenance;
+import io.morphgate.onnx.GraphBuilder;
+import io.morphgate.operator.kit.BlockVariant;
+import io.morphgate.operator.kit.SeededParameters;
+import io.morphgate.operator.kit.SlotBlock;
+import io.morphgate.operator.kit.Width;
+
+/**
+ * The article's {@code Bottleneck_block} for one slot: a 1x1 convolution to {@code f1 = int(filters * beta)}
+ * channels, a kxk convolution f1 -> f1 (k the slot's kernel size, 3 in the article), a 1x1 convolution back to the
+ * slot's width, BN and ReLU; no biases, same padding. {@code filters} is the slot's output width (alpha = 1, as for
+ * every single-slot variant). A slot whose default layer pools keeps its 2x2 max-pool.
+ *
+ * <p>Parameters are synthetic (fixed seed per slot and beta) until trained ones ship with the bundle.
+ */
+final class BottleneckBlock {
+
+    private static final System.Logger LOG = System.getLogger(BottleneckBlock.class.getName());
+
+    private final long seed;
+
+    BottleneckBlock(long seed) {
+        this.seed = seed;
+    }
+
+    /** The bottleneck width f1 for this slot and beta, or 0 (with the reason logged) when no variant fits. */
+    static int width(SlotSpec slot, double beta) {
+        int filters = slot.output().channels();
+        int f1 = beta > 0 && beta <= 1 ? Width.scaled(filters, beta) : 0;
+        if (f1 < 1) {
+            LOG.log(Level.INFO, "no bottleneck variant for slot {0} with beta {1}: f1 = int({2} * {1}) = {3}",
+                    slot.name(), beta, filters, f1);
+            return 0;
+        }
+        if (!SlotBlock.fits(slot) || slot.kernelSize() % 2 == 0) {
+            LOG.log(Level.INFO, "no bottleneck variant for slot {0}: {1} -> {2} with kernel {3} is not a same-padded "
+                    + "block with an optional 2x2 pool", slot.name(), slot.input(), slot.output(), slot.kernelSize());
+            return 0;
+        }
+        return f1;
+    }
+
+    static String id(SlotSpec slot, double beta) {
+        return "bottleneck-" + slot.name() + "-b" + beta;
+    }
+
+    static Map<String, String> hyperParameters(double beta, int kernelSize, int f1) {
+        return Map.of("beta", String.valueOf(beta), "kernelSize", String.valueOf(kernelSize), "f1",
+                String.valueOf(f1));
+    }
+
+    /** The variant for this slot and beta, or empty (with the reason logged) when it cannot be built. */
+    Optional<BlockVariant> variant(SlotSpec slot, double beta) {
+        int f1 = width(slot, beta);
+        if (f1 < 1) {
+            return Optional.empty();
+        }
+        String id = id(slot, beta);
+        SeededParameters p = SeededParameters.forVariant(seed, id);
+        int in = slot.input().channels();
+        int out = slot.output().channels();
+        int k = slot.kernelSize();
+        return Optional.of(BlockVariant.of(id, OperatorKind.BOTTLENECK, slot, hyperParameters(beta, k, f1),
+                Provenance.SYNTHETIC, "fixed-seed parameters, seed " + seed,
+                SlotBlock.build(id, slot, (g, x) -> convolutions(g, x, in, out, f1, k, p.convWeights(f1, in, 1, 1),
+                        p.convWeights(f1, f1, k, k), p.convWeights(out, f1, 1, 1)), p::batchNorm)));
+    }
+
+    /** 1x1 in -> f1, kxk f1 -> f1 (same padding), 1x1 f1 -> out; no biases. Returns the tensor that enters BN. */
+    static String convolutions(GraphBuilder g, String x, int in, int out, int f1, int k, float[] reduce,
+            float[] core, float[] expand) {
+        String r = g.conv(x, reduce, f1, in, 1, 1, null, 1);
+        String c = g.conv(r, core, f1, f1, k, k, null, 1);
+        return g.conv(c, expand, out, f1, 1, 1, null, 1);
+    }
+}

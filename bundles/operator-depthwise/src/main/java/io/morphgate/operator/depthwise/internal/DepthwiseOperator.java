@@ -1,0 +1,62 @@
+package io.morphgate.operator.depthwise.internal;
+
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.Designate;
+
+import io.morphgate.api.slot.SlotCatalog;
+import io.morphgate.api.slot.SlotSpec;
+import io.morphgate.api.variant.OperatorVariant;
+import io.morphgate.operator.kit.BlockVariant;
+import io.morphgate.operator.kit.BackgroundDerivation;
+import io.morphgate.operator.kit.VariantRegistrations;
+
+/**
+ * Offers one depthwise-separable variant per slot and configured depth multiplier, each registered as its own
+ * {@link OperatorVariant} service so that the backbone can bind, refuse or drop them one by one; and, unless turned
+ * off, one derived from the slot's trained kernel per slot and multiplier. Derivation runs here, on activation (its
+ * time is logged).
+ */
+@Component(service = {}, immediate = true, configurationPid = "morphgate.operator.depthwise")
+@Designate(ocd = DepthwiseConfiguration.class)
+public class DepthwiseOperator {
+
+    private static final System.Logger LOG = System.getLogger(DepthwiseOperator.class.getName());
+
+    private final VariantRegistrations registrations;
+    private final BackgroundDerivation derivation;
+
+    @Activate
+    public DepthwiseOperator(BundleContext context, @Reference SlotCatalog catalog, DepthwiseConfiguration config) {
+        DepthwiseBlock block = new DepthwiseBlock(config.seed());
+        List<BlockVariant> variants = new ArrayList<>();
+        for (SlotSpec slot : catalog.slots()) {
+            for (int m : config.depthMultipliers()) {
+                block.variant(slot, m).ifPresent(variants::add);
+            }
+        }
+        registrations = VariantRegistrations.register(context, variants);
+        derivation = config.derived() ? BackgroundDerivation.start("depthwise", catalog,
+                Arrays.stream(config.depthMultipliers()).boxed().toList(),
+                    new DepthwiseDerivation(catalog.backboneId()), registrations) : null;
+        LOG.log(Level.INFO, "depthwise operator offers {0} variants for backbone {1}"
+                + (config.derived() ? ", and derives more in the background" : ""), registrations.size(),
+                catalog.backboneId());
+    }
+
+    @Deactivate
+    void deactivate() {
+        if (derivation != null) {
+            derivation.close();
+        }
+        registrations.close();
+    }
+}

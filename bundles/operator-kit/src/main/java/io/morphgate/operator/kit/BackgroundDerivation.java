@@ -1,0 +1,61 @@
+package io.morphgate.operator.kit;
+
+import java.lang.System.Logger.Level;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import io.morphgate.api.slot.SlotCatalog;
+
+/**
+ * Derives an operator's data-free variants on a thread of its own and registers them together when all are ready.
+ * Deriving evaluates the slot on the backbone's calibration images, which takes seconds, not milliseconds: on the
+ * SCR thread it would hold up the bundle's start (and the gateway's). Registering them at once costs the backbone one
+ * swap. Closing cancels a derivation still running; what it would have registered is dropped.
+ */
+public final class BackgroundDerivation implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(BackgroundDerivation.class.getName());
+
+    private final ExecutorService thread;
+
+    private BackgroundDerivation(String operator) {
+        this.thread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "morphgate-derive-" + operator);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Starts deriving; the variants go to {@code registrations} when every slot and setting is done. */
+    public static <S> BackgroundDerivation start(String operator, SlotCatalog catalog, List<S> settings,
+            DerivedVariants.Derivation<S> derivation, VariantRegistrations registrations) {
+        BackgroundDerivation job = new BackgroundDerivation(operator);
+        job.thread.execute(() -> {
+            try {
+                List<BlockVariant> derived = DerivedVariants.forEverySlot(catalog, operator, settings, derivation);
+                if (!Thread.currentThread().isInterrupted()) {
+                    registrations.add(derived);
+                }
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "deriving the " + operator + " variants failed: " + e.getMessage(), e);
+            }
+        });
+        job.thread.shutdown();
+        return job;
+    }
+
+    /** Cancels the derivation if it still runs and waits for it to stop (at most one variant's time). */
+    @Override
+    public void close() {
+        thread.shutdownNow();
+        try {
+            if (!thread.awaitTermination(30, TimeUnit.SECONDS)) {
+                LOG.log(Level.WARNING, "a derivation did not stop within 30 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package io.morphgate.operator.kit;
+
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Hashtable;
+import java.util.List;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+
+import io.morphgate.api.variant.OperatorVariant;
+import io.morphgate.api.variant.VariantDescriptor;
+import io.morphgate.api.variant.VariantProperties;
+
+/**
+ * The {@link OperatorVariant} services of one operator component: one registration per variant, each with the
+ * {@link VariantProperties} so the backbone can bind, refuse or drop variants one by one and filter without calling
+ * into the bundle. Closing unregisters them all; it is what the component's {@code @Deactivate} does.
+ */
+public final class VariantRegistrations implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(VariantRegistrations.class.getName());
+
+    private final BundleContext context;
+    private final List<ServiceRegistration<OperatorVariant>> registrations = new ArrayList<>();
+    private boolean closed;
+
+    private VariantRegistrations(BundleContext context) {
+        this.context = context;
+    }
+
+    /** Registers every variant; if one registration fails, those made so far are withdrawn before rethrowing. */
+    public static VariantRegistrations register(BundleContext context, List<? extends OperatorVariant> variants) {
+        VariantRegistrations made = new VariantRegistrations(context);
+        try {
+            made.add(variants);
+        } catch (RuntimeException e) {
+            made.close();
+            throw e;
+        }
+        return made;
+    }
+
+    /**
+     * Registers more variants, e.g. derived ones that were computed in the background. Does nothing once closed, so a
+     * late result cannot outlive its component.
+     */
+    public synchronized void add(List<? extends OperatorVariant> variants) {
+        if (closed) {
+            return;
+        }
+        for (OperatorVariant variant : variants) {
+            registrations.add(context.registerService(OperatorVariant.class, variant, properties(variant.descriptor())));
+        }
+    }
+
+    /** The service properties of a variant. */
+    static Hashtable<String, Object> properties(VariantDescriptor descriptor) {
+        Hashtable<String, Object> properties = new Hashtable<>();
+        properties.put(VariantProperties.SLOT, descriptor.slot());
+        properties.put(VariantProperties.VARIANT_ID, descriptor.id());
+        properties.put(VariantProperties.OPERATOR, descriptor.kind().name());
+        return properties;
+    }
+
+    /** Number of variants currently registered. */
+    public synchronized int size() {
+        return registrations.size();
+    }
+
+    /** The registrations still open, in registration order. */
+    public synchronized List<ServiceRegistration<OperatorVariant>> registrations() {
+        return Collections.unmodifiableList(new ArrayList<>(registrations));
+    }
+
+    /**
+     * Unregisters every variant. Safe to call twice, and while the bundle stops: the framework may already have
+     * unregistered the services, which is what was wanted anyway.
+     */
+    @Override
+    public synchronized void close() {
+        closed = true;
+        for (ServiceRegistration<OperatorVariant> registration : registrations) {
+            try {
+                registration.unregister();
+            } catch (IllegalStateException alreadyGone) {
+                LOG.log(Level.DEBUG, "variant service already unregistered (bundle stopping)");
+            }
+        }
+        registrations.clear();
+    }
+}

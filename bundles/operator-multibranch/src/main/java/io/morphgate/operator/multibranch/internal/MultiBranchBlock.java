@@ -1,0 +1,80 @@
+package io.morphgate.operator.multibranch.internal;
+
+import java.lang.System.Logger.Level;
+import java.util.Map;
+import java.util.Optional;
+
+import io.morphgate.api.slot.SlotSpec;
+import io.morphgate.api.variant.OperatorKind;
+import io.morphgate.api.variant.Provenance;
+import io.morphgate.onnx.GraphBuilder;
+import io.morphgate.operator.kit.BlockVariant;
+import io.morphgate.operator.kit.SeededParameters;
+import io.morphgate.operator.kit.SlotBlock;
+
+/**
+ * The article's {@code inception_block} for one slot: two parallel branches from the input, a 1xk convolution and a
+ * kx1 convolution of {@code filters / 2} channels each (same padding, no bias), concatenated on the channel axis,
+ * then BN and ReLU; a slot whose default layer pools keeps its 2x2 max-pool. {@code filters} is the slot's output
+ * width (alpha = 1): the two halves must add up to it exactly, so a slot of odd width gets no variant.
+ *
+ * <p>Parameters are synthetic (fixed seed per slot and kernel size) until trained ones ship with the bundle.
+ */
+final class MultiBranchBlock {
+
+    private static final System.Logger LOG = System.getLogger(MultiBranchBlock.class.getName());
+
+    private final long seed;
+
+    MultiBranchBlock(long seed) {
+        this.seed = seed;
+    }
+
+    /**
+     * True when the slot can take a multi-branch variant at all; logs why not otherwise. Checked once per slot, so
+     * the reason is logged once, not once per kernel size.
+     */
+    static boolean fits(SlotSpec slot) {
+        int filters = slot.output().channels();
+        if (filters % 2 != 0) {
+            LOG.log(Level.INFO, "no multi-branch variant for slot {0}: its output width {1} is odd, and two branches "
+                    + "of filters/2 = {2} channels concatenate to {3}, not {1}", slot.name(), filters, filters / 2,
+                    filters / 2 * 2);
+            return false;
+        }
+        if (!SlotBlock.fits(slot)) {
+            LOG.log(Level.INFO, "no multi-branch variant for slot {0}: it changes H and W other than by a 2x2 pool",
+                    slot.name());
+            return false;
+        }
+        return true;
+    }
+
+    /** The variant for this slot and kernel size, or empty (with the reason logged). */
+    Optional<BlockVariant> variant(SlotSpec slot, int k) {
+        if (k < 1 || k % 2 == 0) {
+            LOG.log(Level.INFO, "no multi-branch variant for slot {0} with k {1}: same padding needs an odd k",
+                    slot.name(), k);
+            return Optional.empty();
+        }
+        if (!fits(slot)) {
+            return Optional.empty();
+        }
+        String id = "multibranch-" + slot.name() + "-k" + k;
+        SeededParameters p = SeededParameters.forVariant(seed, id);
+        int in = slot.input().channels();
+        int half = slot.output().channels() / 2;
+        return Optional.of(BlockVariant.of(id, OperatorKind.MULTI_BRANCH, slot,
+                Map.of("kernelSize", String.valueOf(k), "branchFilters", String.valueOf(half)), Provenance.SYNTHETIC,
+                "fixed-seed parameters, seed " + seed,
+                SlotBlock.build(id, slot, (g, x) -> branches(g, x, in, half, k, p.convWeights(half, in, 1, k),
+                        p.convWeights(half, in, k, 1)), p::batchNorm)));
+    }
+
+    /** 1xk and kx1 convolutions of {@code half} channels each, both reading {@code x}, concatenated on channels. */
+    static String branches(GraphBuilder g, String x, int in, int half, int k, float[] horizontal, float[] vertical) {
+        String a = g.conv(x, horizontal, half, in, 1, k, null, 1);
+        String b = g.conv(x, vertical, half, in, k, 1, null, 1);
+        return g.concat(1, a, b);
+    }
+}

@@ -1,0 +1,54 @@
+package io.morphgate.operator.multibranch.internal;
+
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.Designate;
+
+import io.morphgate.api.slot.SlotCatalog;
+import io.morphgate.api.slot.SlotSpec;
+import io.morphgate.api.variant.OperatorVariant;
+import io.morphgate.operator.kit.BlockVariant;
+import io.morphgate.operator.kit.VariantRegistrations;
+
+/**
+ * Offers one multi-branch variant per slot of even width and configured kernel size, each registered as its own
+ * {@link OperatorVariant} service so that the backbone can bind, refuse or drop them one by one.
+ */
+@Component(service = {}, immediate = true, configurationPid = "morphgate.operator.multibranch")
+@Designate(ocd = MultiBranchConfiguration.class)
+public class MultiBranchOperator {
+
+    private static final System.Logger LOG = System.getLogger(MultiBranchOperator.class.getName());
+
+    private final VariantRegistrations registrations;
+
+    @Activate
+    public MultiBranchOperator(BundleContext context, @Reference SlotCatalog catalog,
+            MultiBranchConfiguration config) {
+        MultiBranchBlock block = new MultiBranchBlock(config.seed());
+        List<BlockVariant> variants = new ArrayList<>();
+        for (SlotSpec slot : catalog.slots()) {
+            if (!MultiBranchBlock.fits(slot)) {
+                continue;
+            }
+            for (int k : config.kernelSizes()) {
+                block.variant(slot, k).ifPresent(variants::add);
+            }
+        }
+        registrations = VariantRegistrations.register(context, variants);
+        LOG.log(Level.INFO, "multi-branch operator offers {0} variants for backbone {1}", registrations.size(),
+                catalog.backboneId());
+    }
+
+    @Deactivate
+    void deactivate() {
+        registrations.close();
+    }
+}
