@@ -12,17 +12,17 @@ import io.morphgate.api.variant.OperatorVariant;
 import io.morphgate.api.variant.Provenance;
 
 /** The gateway with all five operator bundles, and how to wait until it has settled. */
-final class OperatorFeatures {
+public final class OperatorFeatures {
 
-    static final List<String> OPERATOR_BUNDLES = List.of("io.morphgate.operator.lowrank",
+    public static final List<String> OPERATOR_BUNDLES = List.of("io.morphgate.operator.lowrank",
             "io.morphgate.operator.bottleneck", "io.morphgate.operator.multibranch", "io.morphgate.operator.fire",
             "io.morphgate.operator.depthwise");
 
     /** The operators that also derive variants from the slot weights, in the background, all at once. */
-    static final Set<String> DERIVING = Set.of("io.morphgate.operator.lowrank", "io.morphgate.operator.bottleneck",
+    public static final Set<String> DERIVING = Set.of("io.morphgate.operator.lowrank", "io.morphgate.operator.bottleneck",
             "io.morphgate.operator.depthwise");
 
-    static final String[] ALL = {"morphgate-core", "morphgate-operator-lowrank", "morphgate-operator-bottleneck",
+    public static final String[] ALL = {"morphgate-core", "morphgate-operator-lowrank", "morphgate-operator-bottleneck",
             "morphgate-operator-multibranch", "morphgate-operator-fire", "morphgate-operator-depthwise"};
 
     private OperatorFeatures() {
@@ -32,7 +32,7 @@ final class OperatorFeatures {
      * True once the operator bundle has registered all its variants (a deriving operator registers its derived
      * ones together, after the others) and the backbone has a verdict on each.
      */
-    static boolean settled(BundleContext context, ModelControl control, Bundle operator) {
+    public static boolean settled(BundleContext context, ModelControl control, Bundle operator) {
         ServiceReference<?>[] services = operator.getRegisteredServices();
         if (services == null) {
             return false;

@@ -33,6 +33,7 @@ import io.morphgate.api.slot.SlotSpec;
 import io.morphgate.api.variant.OperatorVariant;
 import io.morphgate.api.variant.VariantDescriptor;
 import io.morphgate.itests.BackboneFiles;
+import io.morphgate.itests.OperatorFeatures;
 import io.morphgate.itests.TestSupport;
 import io.morphgate.onnx.GraphComposer;
 import io.morphgate.onnx.GraphComposer.Replacement;
@@ -54,8 +55,7 @@ public class OperatorsBenchmark extends TestSupport {
 
     @Configuration
     public Option[] configuration() {
-        return gatewayOptions("morphgate-core", "morphgate-operator-lowrank", "morphgate-operator-bottleneck",
-                "morphgate-operator-multibranch", "morphgate-operator-fire", "morphgate-operator-depthwise");
+        return gatewayOptions(OperatorFeatures.ALL);
     }
 
     @Test
@@ -125,17 +125,9 @@ public class OperatorsBenchmark extends TestSupport {
     private OfferedVariants collect(ModelControl control) throws Exception {
         List<VariantDescriptor> descriptors = new ArrayList<>();
         Map<String, byte[]> graphs = new HashMap<>();
-        await("operator variants to be registered", 30_000,
-                () -> context.getServiceReference(OperatorVariant.class) != null);
-        await("a verdict on every variant", 60_000, () -> {
-            try {
-                int registered = context.getServiceReferences(OperatorVariant.class, null).size();
-                return control.status().variants().stream()
-                        .filter(v -> v.accepted() || v.refusalReason().isPresent()).count() == registered;
-            } catch (Exception e) {
-                return false;
-            }
-        });
+        await("every operator bundle to register its variants, derived ones included", 60_000,
+                () -> OperatorFeatures.OPERATOR_BUNDLES.stream()
+                        .allMatch(b -> OperatorFeatures.settled(context, control, bundle(b))));
         for (ServiceReference<OperatorVariant> ref : context.getServiceReferences(OperatorVariant.class, null)) {
             OperatorVariant v = context.getService(ref);
             descriptors.add(v.descriptor());
