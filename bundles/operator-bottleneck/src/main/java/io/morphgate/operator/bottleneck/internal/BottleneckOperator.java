@@ -1,6 +1,5 @@
 package io.morphgate.operator.bottleneck.internal;
 
-import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -16,22 +15,19 @@ import io.morphgate.api.slot.SlotCatalog;
 import io.morphgate.api.slot.SlotSpec;
 import io.morphgate.api.variant.OperatorVariant;
 import io.morphgate.operator.kit.BlockVariant;
-import io.morphgate.operator.kit.BackgroundDerivation;
-import io.morphgate.operator.kit.VariantRegistrations;
+import io.morphgate.operator.kit.OperatorOffer;
 
 /**
  * Offers one bottleneck variant per slot and configured beta, each registered as its own {@link OperatorVariant}
  * service so that the backbone can bind, refuse or drop them one by one; and, unless turned off, one derived from the
- * slot's trained kernel per slot and beta. Derivation runs here, on activation (its time is logged).
+ * slot's trained kernel per slot and beta. Derivation runs in the background and its
+ * variants are registered together when it is done.
  */
 @Component(service = {}, immediate = true, configurationPid = "morphgate.operator.bottleneck")
 @Designate(ocd = BottleneckConfiguration.class)
 public class BottleneckOperator {
 
-    private static final System.Logger LOG = System.getLogger(BottleneckOperator.class.getName());
-
-    private final VariantRegistrations registrations;
-    private final BackgroundDerivation derivation;
+    private final OperatorOffer offer;
 
     @Activate
     public BottleneckOperator(BundleContext context, @Reference SlotCatalog catalog,
@@ -43,20 +39,13 @@ public class BottleneckOperator {
                 block.variant(slot, beta).ifPresent(variants::add);
             }
         }
-        registrations = VariantRegistrations.register(context, variants);
-        derivation = config.derived() ? BackgroundDerivation.start("bottleneck", catalog,
-                Arrays.stream(config.betas()).boxed().toList(), new BottleneckDerivation(catalog.backboneId()),
-                registrations) : null;
-        LOG.log(Level.INFO, "bottleneck operator offers {0} variants for backbone {1}"
-                + (config.derived() ? ", and derives more in the background" : ""), registrations.size(),
-                catalog.backboneId());
+        offer = OperatorOffer.of(context, "bottleneck", catalog, variants,
+                config.derived() ? Arrays.stream(config.betas()).boxed().toList() : List.of(),
+                new BottleneckDerivation(catalog.backboneId()));
     }
 
     @Deactivate
     void deactivate() {
-        if (derivation != null) {
-            derivation.close();
-        }
-        registrations.close();
+        offer.close();
     }
 }

@@ -1,6 +1,5 @@
 package io.morphgate.operator.depthwise.internal;
 
-import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -16,23 +15,19 @@ import io.morphgate.api.slot.SlotCatalog;
 import io.morphgate.api.slot.SlotSpec;
 import io.morphgate.api.variant.OperatorVariant;
 import io.morphgate.operator.kit.BlockVariant;
-import io.morphgate.operator.kit.BackgroundDerivation;
-import io.morphgate.operator.kit.VariantRegistrations;
+import io.morphgate.operator.kit.OperatorOffer;
 
 /**
  * Offers one depthwise-separable variant per slot and configured depth multiplier, each registered as its own
  * {@link OperatorVariant} service so that the backbone can bind, refuse or drop them one by one; and, unless turned
- * off, one derived from the slot's trained kernel per slot and multiplier. Derivation runs here, on activation (its
- * time is logged).
+ * off, one derived from the slot's trained kernel per slot and multiplier. Derivation runs in the background and
+ * its variants are registered together when it is done.
  */
 @Component(service = {}, immediate = true, configurationPid = "morphgate.operator.depthwise")
 @Designate(ocd = DepthwiseConfiguration.class)
 public class DepthwiseOperator {
 
-    private static final System.Logger LOG = System.getLogger(DepthwiseOperator.class.getName());
-
-    private final VariantRegistrations registrations;
-    private final BackgroundDerivation derivation;
+    private final OperatorOffer offer;
 
     @Activate
     public DepthwiseOperator(BundleContext context, @Reference SlotCatalog catalog, DepthwiseConfiguration config) {
@@ -43,20 +38,13 @@ public class DepthwiseOperator {
                 block.variant(slot, m).ifPresent(variants::add);
             }
         }
-        registrations = VariantRegistrations.register(context, variants);
-        derivation = config.derived() ? BackgroundDerivation.start("depthwise", catalog,
-                Arrays.stream(config.depthMultipliers()).boxed().toList(),
-                    new DepthwiseDerivation(catalog.backboneId()), registrations) : null;
-        LOG.log(Level.INFO, "depthwise operator offers {0} variants for backbone {1}"
-                + (config.derived() ? ", and derives more in the background" : ""), registrations.size(),
-                catalog.backboneId());
+        offer = OperatorOffer.of(context, "depthwise", catalog, variants,
+                config.derived() ? Arrays.stream(config.depthMultipliers()).boxed().toList() : List.of(),
+                new DepthwiseDerivation(catalog.backboneId()));
     }
 
     @Deactivate
     void deactivate() {
-        if (derivation != null) {
-            derivation.close();
-        }
-        registrations.close();
+        offer.close();
     }
 }

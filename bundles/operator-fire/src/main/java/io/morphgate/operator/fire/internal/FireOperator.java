@@ -1,6 +1,5 @@
 package io.morphgate.operator.fire.internal;
 
-import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,7 +14,7 @@ import io.morphgate.api.slot.SlotCatalog;
 import io.morphgate.api.slot.SlotSpec;
 import io.morphgate.api.variant.OperatorVariant;
 import io.morphgate.operator.kit.BlockVariant;
-import io.morphgate.operator.kit.VariantRegistrations;
+import io.morphgate.operator.kit.OperatorOffer;
 
 /**
  * Offers one fire variant per downsampling slot and configured squeeze ratio, each registered as its own
@@ -25,9 +24,7 @@ import io.morphgate.operator.kit.VariantRegistrations;
 @Designate(ocd = FireConfiguration.class)
 public class FireOperator {
 
-    private static final System.Logger LOG = System.getLogger(FireOperator.class.getName());
-
-    private final VariantRegistrations registrations;
+    private final OperatorOffer offer;
 
     @Activate
     public FireOperator(BundleContext context, @Reference SlotCatalog catalog, FireConfiguration config) {
@@ -41,13 +38,11 @@ public class FireOperator {
                 block.variant(slot, ratio).ifPresent(variants::add);
             }
         }
-        registrations = VariantRegistrations.register(context, variants);
-        LOG.log(Level.INFO, "fire operator offers {0} variants for backbone {1}", registrations.size(),
-                catalog.backboneId());
+        offer = OperatorOffer.of(context, "fire", catalog, variants);
     }
 
     @Deactivate
     void deactivate() {
-        registrations.close();
+        offer.close();
     }
 }

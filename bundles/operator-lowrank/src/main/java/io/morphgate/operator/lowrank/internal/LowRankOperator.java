@@ -1,6 +1,5 @@
 package io.morphgate.operator.lowrank.internal;
 
-import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -16,8 +15,7 @@ import io.morphgate.api.slot.SlotCatalog;
 import io.morphgate.api.slot.SlotSpec;
 import io.morphgate.api.variant.OperatorVariant;
 import io.morphgate.operator.kit.BlockVariant;
-import io.morphgate.operator.kit.BackgroundDerivation;
-import io.morphgate.operator.kit.VariantRegistrations;
+import io.morphgate.operator.kit.OperatorOffer;
 
 /**
  * Offers one low-rank variant per slot and configured beta, each registered as its own {@link OperatorVariant}
@@ -29,10 +27,7 @@ import io.morphgate.operator.kit.VariantRegistrations;
 @Designate(ocd = LowRankConfiguration.class)
 public class LowRankOperator {
 
-    private static final System.Logger LOG = System.getLogger(LowRankOperator.class.getName());
-
-    private final VariantRegistrations registrations;
-    private final BackgroundDerivation derivation;
+    private final OperatorOffer offer;
 
     @Activate
     public LowRankOperator(BundleContext context, @Reference SlotCatalog catalog, LowRankConfiguration config) {
@@ -43,20 +38,13 @@ public class LowRankOperator {
                 block.variant(slot, beta).ifPresent(variants::add);
             }
         }
-        registrations = VariantRegistrations.register(context, variants);
-        derivation = config.derived() ? BackgroundDerivation.start("low-rank", catalog,
-                Arrays.stream(config.betas()).boxed().toList(), new LowRankDerivation(catalog.backboneId()),
-                registrations) : null;
-        LOG.log(Level.INFO, "low-rank operator offers {0} variants for backbone {1}"
-                + (config.derived() ? ", and derives more in the background" : ""), registrations.size(),
-                catalog.backboneId());
+        offer = OperatorOffer.of(context, "low-rank", catalog, variants,
+                config.derived() ? Arrays.stream(config.betas()).boxed().toList() : List.of(),
+                new LowRankDerivation(catalog.backboneId()));
     }
 
     @Deactivate
     void deactivate() {
-        if (derivation != null) {
-            derivation.close();
-        }
-        registrations.close();
+        offer.close();
     }
 }

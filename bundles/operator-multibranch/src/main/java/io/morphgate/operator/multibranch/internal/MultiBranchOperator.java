@@ -1,6 +1,5 @@
 package io.morphgate.operator.multibranch.internal;
 
-import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,7 +14,7 @@ import io.morphgate.api.slot.SlotCatalog;
 import io.morphgate.api.slot.SlotSpec;
 import io.morphgate.api.variant.OperatorVariant;
 import io.morphgate.operator.kit.BlockVariant;
-import io.morphgate.operator.kit.VariantRegistrations;
+import io.morphgate.operator.kit.OperatorOffer;
 
 /**
  * Offers one multi-branch variant per slot of even width and configured kernel size, each registered as its own
@@ -25,9 +24,7 @@ import io.morphgate.operator.kit.VariantRegistrations;
 @Designate(ocd = MultiBranchConfiguration.class)
 public class MultiBranchOperator {
 
-    private static final System.Logger LOG = System.getLogger(MultiBranchOperator.class.getName());
-
-    private final VariantRegistrations registrations;
+    private final OperatorOffer offer;
 
     @Activate
     public MultiBranchOperator(BundleContext context, @Reference SlotCatalog catalog,
@@ -42,13 +39,11 @@ public class MultiBranchOperator {
                 block.variant(slot, k).ifPresent(variants::add);
             }
         }
-        registrations = VariantRegistrations.register(context, variants);
-        LOG.log(Level.INFO, "multi-branch operator offers {0} variants for backbone {1}", registrations.size(),
-                catalog.backboneId());
+        offer = OperatorOffer.of(context, "multi-branch", catalog, variants);
     }
 
     @Deactivate
     void deactivate() {
-        registrations.close();
+        offer.close();
     }
 }
