@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalDouble;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -45,7 +44,7 @@ final class ModelSwapper implements AutoCloseable {
     private final SwapJournal journal;
     private final int warmupRuns;
     private final long coalesceMillis;
-    private final Calibration calibration;
+    private final AgreementAssessor assessor;
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "morphgate-backbone-swap");
         t.setDaemon(true);
@@ -70,7 +69,7 @@ final class ModelSwapper implements AutoCloseable {
         this.journal = journal;
         this.warmupRuns = warmupRuns;
         this.coalesceMillis = coalesceMillis;
-        this.calibration = calibration;
+        this.assessor = new AgreementAssessor(calibration);
     }
 
     /**
@@ -132,15 +131,10 @@ final class ModelSwapper implements AutoCloseable {
                 ModelProto subGraph = OnnxModelIO.read(offered.service().subGraph());
                 ModelProto alone = GraphComposer.compose(artifacts.model(), Map.of(
                         artifacts.boundary(descriptor.slot()), new Replacement(descriptor.id(), subGraph)));
-                OptionalDouble agreement = calibration.agreementWithDefault(alone);
                 offered.admit(descriptor, subGraph);
-                agreement.ifPresent(offered::agreement);
-                LOG.log(Level.INFO, "variant {0} for slot {1} accepted ({2} params, {3} MACs{4})", descriptor.id(),
-                        descriptor.slot(), descriptor.params(), descriptor.macs(), agreement.isPresent()
-                                ? String.format(", agrees with the default model on %.1f%% of calibration images",
-                                        100 * agreement.getAsDouble()) : "");
-            } catch (OrtException e) {
-                refuse(offered, "ONNX Runtime cannot run it: " + e.getMessage());
+                assessor.assess(offered, alone);
+                LOG.log(Level.INFO, "variant {0} for slot {1} accepted ({2} params, {3} MACs)", descriptor.id(),
+                        descriptor.slot(), descriptor.params(), descriptor.macs());
             } catch (GraphException e) {
                 refuse(offered, e.getMessage());
             } catch (RuntimeException e) {
@@ -194,8 +188,15 @@ final class ModelSwapper implements AutoCloseable {
                 continue;
             }
             long t1 = System.nanoTime();
-            install(wanted, composed, trigger, triggeredAt, t0, t1);
-            return;
+            try {
+                install(wanted, composed, trigger, triggeredAt, t0, t1);
+                return;
+            } catch (RuntimeRefusal e) {
+                // the graph checks passed but the runtime refused it: find the variant(s) it cannot run, or give up
+                if (refuseWhatTheRuntimeCannotRun(selection) == 0) {
+                    throw e;
+                }
+            }
         }
     }
 
@@ -212,7 +213,7 @@ final class ModelSwapper implements AutoCloseable {
         try {
             session = sessions.create(OnnxModelIO.write(composed));
         } catch (OrtException e) {
-            throw new IllegalStateException("ONNX Runtime refused configuration " + configuration.id() + ": "
+            throw new RuntimeRefusal("ONNX Runtime refused configuration " + configuration.id() + ": "
                     + e.getMessage(), e);
         }
         long sessionEnd = System.nanoTime();
@@ -224,7 +225,7 @@ final class ModelSwapper implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             next.close();
-            throw new IllegalStateException("warm-up of configuration " + configuration.id() + " failed: "
+            throw new RuntimeRefusal("warm-up of configuration " + configuration.id() + " failed: "
                     + e.getMessage(), e);
         }
         long warmEnd = System.nanoTime();
@@ -239,6 +240,34 @@ final class ModelSwapper implements AutoCloseable {
                 fmt(record.sessionMillis()), fmt(record.warmupMillis()), trigger);
     }
 
+    /** Tries each chosen variant alone in a session with one inference; refuses those that fail. */
+    private int refuseWhatTheRuntimeCannotRun(SelectionRule.Selection selection) {
+        int refused = 0;
+        float[] zeros = new float[artifacts.inputShape().elementCount()];
+        for (Map.Entry<String, OfferedVariant> chosen : selection.variantBySlot().entrySet()) {
+            OfferedVariant variant = chosen.getValue();
+            ModelProto alone = GraphComposer.compose(artifacts.model(), Map.of(artifacts.boundary(chosen.getKey()),
+                    new Replacement(variant.id(), variant.subGraph())));
+            try (OrtSession session = sessions.create(OnnxModelIO.write(alone))) {
+                ComposedModel probe = new ComposedModel(session, Configuration.DEFAULT, 0, CostCounter.count(alone));
+                serving.runOn(probe, List.of(zeros));
+            } catch (OrtException | RuntimeException e) {
+                refuse(variant, "ONNX Runtime cannot run it: " + e.getMessage());
+                refused++;
+            }
+        }
+        return refused;
+    }
+
+    /** The runtime refused a composed model that passed the graph checks. */
+    private static final class RuntimeRefusal extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        RuntimeRefusal(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
     private static double millis(long nanos) {
         return nanos / 1e6;
     }
@@ -250,6 +279,7 @@ final class ModelSwapper implements AutoCloseable {
     /** Stops taking swaps and waits briefly for the running one. */
     @Override
     public void close() {
+        assessor.close();
         thread.shutdown();
         try {
             if (!thread.awaitTermination(10, TimeUnit.SECONDS)) {

@@ -69,6 +69,10 @@ class ModelSwapperTest {
         bind(1, "lr-conv2", conv2, TestBackbones.lowRankLike(conv2, 8, 5, 32));
         Configuration withVariant = new Configuration(Map.of("conv2", "lr-conv2"));
         assertEquals(withVariant.id(), serving.infer(input(new Random(2))).configurationId());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (registry.all().get(0).state(true).agreement().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
         double agreement = registry.all().get(0).state(true).agreement().orElseThrow();
         assertTrue(agreement >= 0 && agreement <= 1, "agreement on the calibration images: " + agreement);
 

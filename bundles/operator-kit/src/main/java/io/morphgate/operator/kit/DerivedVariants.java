@@ -63,6 +63,9 @@ public final class DerivedVariants {
                 }
                 try {
                     derivation.derive(slot, weights.get(), calibration, setting).ifPresent(variants::add);
+                } catch (java.util.concurrent.CancellationException e) {
+                    LOG.log(Level.INFO, "derivation of {0} variants cancelled", operator);
+                    return List.of();
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "cannot derive the " + operator + " variant for slot " + slot.name()
                             + " with setting " + setting + ": " + e.getMessage(), e);

@@ -21,13 +21,13 @@ import io.morphgate.operator.kit.Width;
  *
  * <p>Parameters are synthetic (fixed seed per slot and beta) until trained ones ship with the bundle.
  */
-final class BottleneckBlock {
+public final class BottleneckBlock {
 
     private static final System.Logger LOG = System.getLogger(BottleneckBlock.class.getName());
 
     private final long seed;
 
-    BottleneckBlock(long seed) {
+    public BottleneckBlock(long seed) {
         this.seed = seed;
     }
 
@@ -58,7 +58,7 @@ final class BottleneckBlock {
     }
 
     /** The variant for this slot and beta, or empty (with the reason logged) when it cannot be built. */
-    Optional<BlockVariant> variant(SlotSpec slot, double beta) {
+    public Optional<BlockVariant> variant(SlotSpec slot, double beta) {
         int f1 = width(slot, beta);
         if (f1 < 1) {
             return Optional.empty();

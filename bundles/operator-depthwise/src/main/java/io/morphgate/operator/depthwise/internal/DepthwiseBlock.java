@@ -23,13 +23,13 @@ import io.morphgate.operator.kit.SlotBlock;
  *
  * <p>Parameters are synthetic (fixed seed per slot and multiplier) until trained ones ship with the bundle.
  */
-final class DepthwiseBlock {
+public final class DepthwiseBlock {
 
     private static final System.Logger LOG = System.getLogger(DepthwiseBlock.class.getName());
 
     private final long seed;
 
-    DepthwiseBlock(long seed) {
+    public DepthwiseBlock(long seed) {
         this.seed = seed;
     }
 
@@ -57,7 +57,7 @@ final class DepthwiseBlock {
     }
 
     /** The variant for this slot and depth multiplier, or empty (with the reason logged). */
-    Optional<BlockVariant> variant(SlotSpec slot, int m) {
+    public Optional<BlockVariant> variant(SlotSpec slot, int m) {
         if (!fits(slot, m)) {
             return Optional.empty();
         }

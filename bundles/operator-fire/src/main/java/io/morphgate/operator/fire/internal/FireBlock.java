@@ -26,14 +26,14 @@ import io.morphgate.operator.kit.Width;
  *
  * <p>Parameters are synthetic (fixed seed per slot and ratio) until trained ones ship with the bundle.
  */
-final class FireBlock {
+public final class FireBlock {
 
     private static final System.Logger LOG = System.getLogger(FireBlock.class.getName());
     private static final int EXPAND_KERNEL = 3;
 
     private final long seed;
 
-    FireBlock(long seed) {
+    public FireBlock(long seed) {
         this.seed = seed;
     }
 
@@ -57,7 +57,7 @@ final class FireBlock {
     }
 
     /** The variant for this slot and squeeze ratio, or empty (with the reason logged). */
-    Optional<BlockVariant> variant(SlotSpec slot, double ratio) {
+    public Optional<BlockVariant> variant(SlotSpec slot, double ratio) {
         if (!fits(slot)) {
             return Optional.empty();
         }

@@ -8,6 +8,7 @@ import io.morphgate.onnx.reference.ReferenceEvaluator.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 
 /**
  * Runs calibration samples through small graphs with the {@link ReferenceEvaluator}, a chunk of samples per call so
@@ -50,6 +51,10 @@ final class Calibration {
         int size = samples.get(0).length;
         List<float[]> outputs = new ArrayList<>(samples.size());
         for (int start = 0; start < samples.size(); start += CHUNK) {
+            if (Thread.currentThread().isInterrupted()) {
+                // the operator is stopping: give up between chunks rather than finish seconds of work for nothing
+                throw new CancellationException("calibration of " + model.getGraph().getName() + " cancelled");
+            }
             int n = Math.min(CHUNK, samples.size() - start);
             float[] batch = new float[n * size];
             for (int i = 0; i < n; i++) {

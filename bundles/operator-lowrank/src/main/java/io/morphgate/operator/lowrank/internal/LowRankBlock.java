@@ -20,14 +20,14 @@ import io.morphgate.operator.kit.Width;
  *
  * <p>Parameters are synthetic (fixed seed per slot and beta) until trained ones ship with the bundle.
  */
-final class LowRankBlock {
+public final class LowRankBlock {
 
     private static final System.Logger LOG = System.getLogger(LowRankBlock.class.getName());
 
     private final int kernelSize;
     private final long seed;
 
-    LowRankBlock(int kernelSize, long seed) {
+    public LowRankBlock(int kernelSize, long seed) {
         if (kernelSize < 1 || kernelSize % 2 == 0) {
             throw new IllegalArgumentException("kernelSize must be odd and positive, got " + kernelSize);
         }
@@ -56,7 +56,7 @@ final class LowRankBlock {
     }
 
     /** The variant for this slot and beta, or empty (with the reason logged) when it cannot be built. */
-    Optional<BlockVariant> variant(SlotSpec slot, double beta) {
+    public Optional<BlockVariant> variant(SlotSpec slot, double beta) {
         int rank = rank(slot, beta);
         if (rank < 1) {
             return Optional.empty();

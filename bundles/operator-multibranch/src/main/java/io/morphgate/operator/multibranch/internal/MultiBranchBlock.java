@@ -20,13 +20,13 @@ import io.morphgate.operator.kit.SlotBlock;
  *
  * <p>Parameters are synthetic (fixed seed per slot and kernel size) until trained ones ship with the bundle.
  */
-final class MultiBranchBlock {
+public final class MultiBranchBlock {
 
     private static final System.Logger LOG = System.getLogger(MultiBranchBlock.class.getName());
 
     private final long seed;
 
-    MultiBranchBlock(long seed) {
+    public MultiBranchBlock(long seed) {
         this.seed = seed;
     }
 
@@ -51,7 +51,7 @@ final class MultiBranchBlock {
     }
 
     /** The variant for this slot and kernel size, or empty (with the reason logged). */
-    Optional<BlockVariant> variant(SlotSpec slot, int k) {
+    public Optional<BlockVariant> variant(SlotSpec slot, int k) {
         if (k < 1 || k % 2 == 0) {
             LOG.log(Level.INFO, "no multi-branch variant for slot {0} with k {1}: same padding needs an odd k",
                     slot.name(), k);

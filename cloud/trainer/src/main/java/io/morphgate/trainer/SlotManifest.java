@@ -1,0 +1,99 @@
+package io.morphgate.trainer;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import io.morphgate.api.slot.SlotSpec;
+import io.morphgate.api.slot.TensorShape;
+import io.morphgate.onnx.CostCounter;
+import io.morphgate.onnx.GraphComposer;
+import io.morphgate.onnx.SlotBoundary;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The backbone's {@code slots.json}, kept as a JSON tree so the trainer rewrites only the two fields it owns
+ * ({@code backboneId}, {@code description}) and leaves every other field, and its name, exactly as it was.
+ */
+final class SlotManifest {
+
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
+
+    private final JsonObject json;
+
+    private SlotManifest(JsonObject json) {
+        this.json = json;
+    }
+
+    static SlotManifest read(Path file) {
+        try {
+            return new SlotManifest(GSON.fromJson(Files.readString(file), JsonObject.class));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    /** The slot specs, with default costs counted on the backbone's own slot layers (as the gateway counts them). */
+    List<SlotSpec> slots(ModelProto backbone) {
+        List<SlotSpec> out = new ArrayList<>();
+        for (JsonElement e : json.getAsJsonArray("slots")) {
+            JsonObject s = e.getAsJsonObject();
+            var cost = CostCounter.count(GraphComposer.extract(backbone, boundary(s)));
+            out.add(new SlotSpec(s.get("name").getAsString(), out.size(), shape(s, "inputShape"),
+                    shape(s, "outputShape"), s.get("kernelSize").getAsInt(), s.get("defaultLayer").getAsString(),
+                    cost.params(), cost.macs()));
+        }
+        return out;
+    }
+
+    SlotBoundary boundary(String slot) {
+        for (JsonElement e : json.getAsJsonArray("slots")) {
+            if (e.getAsJsonObject().get("name").getAsString().equals(slot)) {
+                return boundary(e.getAsJsonObject());
+            }
+        }
+        throw new IllegalArgumentException("slots.json has no slot " + slot);
+    }
+
+    String calibrationFile() {
+        return json.getAsJsonObject("calibration").get("images").getAsString();
+    }
+
+    String backboneId() {
+        return json.get("backboneId").getAsString();
+    }
+
+    /** A copy with a new id and description; all other fields unchanged. */
+    SlotManifest describe(String backboneId, String description) {
+        JsonObject copy = json.deepCopy();
+        copy.addProperty("backboneId", backboneId);
+        copy.addProperty("description", description);
+        return new SlotManifest(copy);
+    }
+
+    void write(Path file) {
+        try {
+            Files.writeString(file, GSON.toJson(json) + "\n", StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    private static SlotBoundary boundary(JsonObject s) {
+        return new SlotBoundary(s.get("name").getAsString(), s.get("inputTensor").getAsString(),
+                s.get("outputTensor").getAsString());
+    }
+
+    private static TensorShape shape(JsonObject s, String field) {
+        var a = s.getAsJsonArray(field);
+        return new TensorShape(a.get(0).getAsInt(), a.get(1).getAsInt(), a.get(2).getAsInt());
+    }
+}

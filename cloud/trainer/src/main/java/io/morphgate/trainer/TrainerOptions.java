@@ -1,0 +1,31 @@
+package io.morphgate.trainer;
+
+import java.nio.file.Path;
+import java.util.regex.Pattern;
+
+/**
+ * What one trainer run does. {@code repoRoot} is read (slots.json, calibration images; the trained backbone when only
+ * variants are trained); {@code out} receives the artifacts in the repository's layout, so {@code out == repoRoot}
+ * updates the bundles' resources in place.
+ *
+ * @param limit         training images used (0: all 60,000)
+ * @param testLimit     test images used (0: all 10,000)
+ * @param matchSteps    feature-matching steps per variant
+ * @param fineTuneSteps task-loss fine-tuning steps per variant (composed model, only the variant trains)
+ * @param only          variants whose id matches are trained (null: all)
+ */
+public record TrainerOptions(Path dataDir, Path repoRoot, Path out, Stage stage, int epochs, int matchSteps,
+        int fineTuneSteps, int batchSize, int limit, int testLimit, long seed, boolean augment, Pattern only) {
+
+    public enum Stage { ALL, BACKBONE, VARIANTS }
+
+    static final String MODEL_DIR = "bundles/backbone/src/main/resources/model";
+
+    Path modelDir(Path root) {
+        return root.resolve(MODEL_DIR);
+    }
+
+    Path variantsDir(String operator) {
+        return out.resolve("bundles/operator-" + operator + "/src/main/resources/variants");
+    }
+}
