@@ -15,7 +15,7 @@ import java.util.concurrent.CancellationException;
  * the evaluator's per-run set-up is shared but a chunk's intermediate tensors stay small.
  */
 final class Calibration {
-    static final int CHUNK = 16;
+    static final int CHUNK = 4;
 
     private final SlotSpec slot;
     private final List<float[]> inputs;
