@@ -43,12 +43,22 @@ public final class BlockVariant implements OperatorVariant {
      */
     public static BlockVariant of(String id, OperatorKind kind, SlotSpec slot, Map<String, String> hyperParameters,
             Provenance provenance, String provenanceDetail, ModelProto graph) {
+        return of(id, kind, slot, hyperParameters, provenance, provenanceDetail, graph, OptionalDouble.empty());
+    }
+
+    /**
+     * A variant of {@code graph} for {@code slot} whose whole-model accuracy, with only it swapped in, was measured.
+     *
+     * @throws IllegalArgumentException when the graph is invalid or does not have the slot's input and output shapes
+     */
+    public static BlockVariant of(String id, OperatorKind kind, SlotSpec slot, Map<String, String> hyperParameters,
+            Provenance provenance, String provenanceDetail, ModelProto graph, OptionalDouble expectedAccuracy) {
         Map<String, long[]> shapes = GraphCheck.check(graph);
         requireShape(id, "input", shapes.get(graph.getGraph().getInput(0).getName()), slot.input());
         requireShape(id, "output", shapes.get(graph.getGraph().getOutput(0).getName()), slot.output());
         ModelCost cost = CostCounter.count(graph);
         VariantDescriptor descriptor = new VariantDescriptor(id, kind, slot.name(), hyperParameters, cost.params(),
-                cost.macs(), provenance, provenanceDetail, OptionalDouble.empty());
+                cost.macs(), provenance, provenanceDetail, expectedAccuracy);
         return new BlockVariant(descriptor, cost, OnnxModelIO.write(graph));
     }
 

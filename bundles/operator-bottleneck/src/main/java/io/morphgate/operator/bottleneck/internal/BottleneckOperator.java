@@ -16,6 +16,7 @@ import io.morphgate.api.slot.SlotSpec;
 import io.morphgate.api.variant.OperatorVariant;
 import io.morphgate.operator.kit.BlockVariant;
 import io.morphgate.operator.kit.OperatorOffer;
+import io.morphgate.operator.kit.TrainedVariants;
 
 /**
  * Offers one bottleneck variant per slot and configured beta, each registered as its own {@link OperatorVariant}
@@ -39,6 +40,7 @@ public class BottleneckOperator {
                 block.variant(slot, beta).ifPresent(variants::add);
             }
         }
+        variants = TrainedVariants.preferTrained(getClass().getClassLoader(), catalog, variants);
         offer = OperatorOffer.of(context, "bottleneck", catalog, variants,
                 config.derived() ? Arrays.stream(config.betas()).boxed().toList() : List.of(),
                 new BottleneckDerivation(catalog.backboneId()));

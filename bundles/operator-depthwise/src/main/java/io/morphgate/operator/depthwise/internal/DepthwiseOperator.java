@@ -16,6 +16,7 @@ import io.morphgate.api.slot.SlotSpec;
 import io.morphgate.api.variant.OperatorVariant;
 import io.morphgate.operator.kit.BlockVariant;
 import io.morphgate.operator.kit.OperatorOffer;
+import io.morphgate.operator.kit.TrainedVariants;
 
 /**
  * Offers one depthwise-separable variant per slot and configured depth multiplier, each registered as its own
@@ -38,6 +39,7 @@ public class DepthwiseOperator {
                 block.variant(slot, m).ifPresent(variants::add);
             }
         }
+        variants = TrainedVariants.preferTrained(getClass().getClassLoader(), catalog, variants);
         offer = OperatorOffer.of(context, "depthwise", catalog, variants,
                 config.derived() ? Arrays.stream(config.depthMultipliers()).boxed().toList() : List.of(),
                 new DepthwiseDerivation(catalog.backboneId()));

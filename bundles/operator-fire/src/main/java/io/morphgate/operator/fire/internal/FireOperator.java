@@ -15,6 +15,7 @@ import io.morphgate.api.slot.SlotSpec;
 import io.morphgate.api.variant.OperatorVariant;
 import io.morphgate.operator.kit.BlockVariant;
 import io.morphgate.operator.kit.OperatorOffer;
+import io.morphgate.operator.kit.TrainedVariants;
 
 /**
  * Offers one fire variant per downsampling slot and configured squeeze ratio, each registered as its own
@@ -38,6 +39,7 @@ public class FireOperator {
                 block.variant(slot, ratio).ifPresent(variants::add);
             }
         }
+        variants = TrainedVariants.preferTrained(getClass().getClassLoader(), catalog, variants);
         offer = OperatorOffer.of(context, "fire", catalog, variants);
     }
 

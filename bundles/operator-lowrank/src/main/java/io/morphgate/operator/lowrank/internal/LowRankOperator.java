@@ -16,6 +16,7 @@ import io.morphgate.api.slot.SlotSpec;
 import io.morphgate.api.variant.OperatorVariant;
 import io.morphgate.operator.kit.BlockVariant;
 import io.morphgate.operator.kit.OperatorOffer;
+import io.morphgate.operator.kit.TrainedVariants;
 
 /**
  * Offers one low-rank variant per slot and configured beta, each registered as its own {@link OperatorVariant}
@@ -38,6 +39,7 @@ public class LowRankOperator {
                 block.variant(slot, beta).ifPresent(variants::add);
             }
         }
+        variants = TrainedVariants.preferTrained(getClass().getClassLoader(), catalog, variants);
         offer = OperatorOffer.of(context, "low-rank", catalog, variants,
                 config.derived() ? Arrays.stream(config.betas()).boxed().toList() : List.of(),
                 new LowRankDerivation(catalog.backboneId()));

@@ -15,6 +15,7 @@ import io.morphgate.api.slot.SlotSpec;
 import io.morphgate.api.variant.OperatorVariant;
 import io.morphgate.operator.kit.BlockVariant;
 import io.morphgate.operator.kit.OperatorOffer;
+import io.morphgate.operator.kit.TrainedVariants;
 
 /**
  * Offers one multi-branch variant per slot of even width and configured kernel size, each registered as its own
@@ -39,6 +40,7 @@ public class MultiBranchOperator {
                 block.variant(slot, k).ifPresent(variants::add);
             }
         }
+        variants = TrainedVariants.preferTrained(getClass().getClassLoader(), catalog, variants);
         offer = OperatorOffer.of(context, "multi-branch", catalog, variants);
     }
 
