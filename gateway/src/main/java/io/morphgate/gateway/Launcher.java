@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -58,11 +59,31 @@ public final class Launcher implements Callable<Integer> {
     @Option(names = "--demo-pause", description = "Seconds between demo steps (default: ${DEFAULT-VALUE}).", defaultValue = "4")
     int demoPauseSeconds;
 
+    @Option(names = "--evaluate", paramLabel = "CONFIGURATION", description = "Evaluate a configuration on the "
+            + "Fashion-MNIST test set with the gateway's own runtime once it has settled, write --report, then stop: "
+            + "'default', or slot=variant pairs such as conv1=lowrank-conv1-b0.5,conv3=fire-conv3-s0.25. Repeatable. "
+            + "Adds feature morphgate-evaluation.")
+    List<String> evaluate = new ArrayList<>();
+
+    @Option(names = "--report", description = "Where --evaluate writes its JSON report (default: ${DEFAULT-VALUE}).",
+            defaultValue = "evaluation-report.json")
+    Path report;
+
+    @Option(names = "--limit", description = "Test images --evaluate classifies (default: ${DEFAULT-VALUE}, all).",
+            defaultValue = "10000")
+    int limit;
+
+    @Option(names = "--dataset-dir", description = "Fashion-MNIST IDX files (default: ${DEFAULT-VALUE}).",
+            defaultValue = "/usr/share/datasets/fashion-mnist")
+    Path datasetDir;
+
     @Option(names = "--clean", description = "Wipe the framework storage first: a fresh install from the features.")
     boolean clean;
 
     @Option(names = "--stop-timeout", description = "Seconds to wait for the framework to stop (default: ${DEFAULT-VALUE}).", defaultValue = "30")
     int stopTimeoutSeconds;
+
+    private static final String EVALUATION_FEATURE = "morphgate-evaluation";
 
     public static void main(String[] args) {
         LogSetup.init();
@@ -104,6 +125,10 @@ public final class Launcher implements Callable<Integer> {
         }
         boolean stopped = gateway.stop(stopTimeout);
         LOG.log(Level.INFO, "stopped");
+        if (!evaluate.isEmpty() && !Files.isRegularFile(report)) {
+            LOG.log(Level.ERROR, "the evaluation wrote no report (see the errors above)");
+            return EXIT_START_FAILED;
+        }
         return stopped ? EXIT_OK : EXIT_START_FAILED;
     }
 
@@ -133,9 +158,12 @@ public final class Launcher implements Callable<Integer> {
 
     private List<FeatureDescriptor> selectFeatures(Path conf) throws IOException {
         FeatureCatalog catalog = new FeatureCatalog(new FeatureReader(), featuresDir != null ? featuresDir : home.resolve("features"));
-        List<String> selectors = features != null && !features.isEmpty()
+        List<String> selectors = new ArrayList<>(features != null && !features.isEmpty()
                 ? features
-                : FeatureCatalog.readList(conf.resolve("features.list"));
+                : FeatureCatalog.readList(conf.resolve("features.list")));
+        if (!evaluate.isEmpty() && !selectors.contains(EVALUATION_FEATURE)) {
+            selectors.add(EVALUATION_FEATURE);
+        }
         return catalog.findAll(selectors);
     }
 
@@ -147,6 +175,13 @@ public final class Launcher implements Callable<Integer> {
         FrameworkProperties.addSystemPackagesExtra(props, CM_API);
         if (clean) {
             props.put("org.osgi.framework.storage.clean", "onFirstInit");
+        }
+        if (!evaluate.isEmpty()) {
+            Files.deleteIfExists(report);
+            props.put("morphgate.evaluate", String.join(";", evaluate));
+            props.put("morphgate.evaluate.report", report.toAbsolutePath().toString());
+            props.put("morphgate.evaluate.limit", String.valueOf(limit));
+            props.put("morphgate.dataset.dir", datasetDir.toAbsolutePath().toString());
         }
         return props;
     }

@@ -29,7 +29,7 @@ final class BackboneTraining {
         double start = progress.seconds();
         try (NDManager m = parent.newSubManager()) {
             OnnxGraphBlock model = new OnnxGraphBlock(template, m, name -> true);
-            Batches batches = new Batches(train, options.batchSize(), options.augment(), options.seed());
+            Batches batches = new Batches(train, options.batchSize(), options.augment(), options.shift(), options.seed());
             int perEpoch = batches.perEpoch();
             int steps = options.epochs() * perEpoch;
             TrainingStep step = new TrainingStep(model.trainableParameters(), LEARNING_RATE, steps, WEIGHT_DECAY);
@@ -38,14 +38,15 @@ final class BackboneTraining {
             double accuracy = 0;
             for (int epoch = 1; epoch <= options.epochs(); epoch++) {
                 double lossSum = 0;
+                double t = progress.seconds();
                 for (int i = 1; i <= perEpoch; i++) {
                     try (NDManager s = m.newSubManager()) {
                         NDArray[] batch = batches.next(s);
                         lossSum += step.run(() -> Evaluation.crossEntropy(model.forward(batch[0], true), batch[1]));
                     }
                     if (i % 100 == 0) {
-                        progress.line("backbone epoch %d/%d step %d/%d loss %.4f", epoch, options.epochs(), i,
-                                perEpoch, lossSum / i);
+                        progress.line("backbone epoch %d/%d step %d/%d loss %.4f (%.0f ms/step)", epoch,
+                                options.epochs(), i, perEpoch, lossSum / i, 1000 * (progress.seconds() - t) / i);
                     }
                 }
                 accuracy = Evaluation.accuracy(model, test, m);

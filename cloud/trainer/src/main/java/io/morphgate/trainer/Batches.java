@@ -21,11 +21,11 @@ final class Batches {
     private int[] order;
     private int next;
 
-    Batches(FashionMnist data, int batchSize, boolean augment, long seed) {
+    Batches(FashionMnist data, int batchSize, boolean augment, int shift, long seed) {
         this.data = data;
         this.batchSize = batchSize;
         this.augment = augment;
-        this.shift = 2;
+        this.shift = shift;
         this.random = new Random(seed);
         this.background = (0f - FashionMnist.MEAN) / FashionMnist.STD;
         reshuffle();

@@ -40,6 +40,11 @@ public final class Pipeline {
 
     public Summary run() {
         System.setProperty("ai.djl.offline", "true"); // before the engine loads: never download anything
+        if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
+            // libtorch's default thread count made steps several times slower on a 2-core machine
+            System.setProperty("ai.djl.pytorch.num_threads",
+                    String.valueOf(Runtime.getRuntime().availableProcessors()));
+        }
         Engine engine = Engine.getEngine("PyTorch");
         engine.setRandomSeed((int) options.seed());
         progress.line("engine %s %s, seed %d, data %s, out %s", engine.getEngineName(), engine.getVersion(),
@@ -103,8 +108,15 @@ public final class Pipeline {
         return String.format(java.util.Locale.ROOT, "Trained on Fashion-MNIST by cloud/trainer (DJL %s, PyTorch): "
                 + "%d epochs over %d training images, batch %d, Adam + cosine decay, seed %d%s; "
                 + "test accuracy %.4f on %d test images.", "0.36.0", r.epochs(), train.size(), options.batchSize(),
-                options.seed(), options.augment() ? ", flip + shift augmentation" : "", r.testAccuracy(),
+                options.seed(), augmentation(), r.testAccuracy(),
                 test.size());
+    }
+
+    private String augmentation() {
+        if (!options.augment()) {
+            return "";
+        }
+        return options.shift() > 0 ? ", random flips and shifts up to " + options.shift() + " px" : ", random flips";
     }
 
     private void writeBackbone(BackboneTraining.Result r, SlotManifest trained, SlotManifest source) {

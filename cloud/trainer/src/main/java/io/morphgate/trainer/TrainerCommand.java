@@ -52,8 +52,11 @@ public final class TrainerCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Seed of every random source (default: ${DEFAULT-VALUE}).")
     long seed = 20261127L;
 
-    @Option(names = "--no-augment", negatable = false, description = "No flip/shift augmentation.")
+    @Option(names = "--no-augment", description = "No augmentation (default: random horizontal flips).")
     boolean noAugment;
+
+    @Option(names = "--shift", description = "Also shift images randomly by up to N pixels (default: 0).")
+    int shift;
 
     @Option(names = "--only", description = "Regular expression: train only the variants whose id matches.")
     Pattern only;
@@ -61,7 +64,7 @@ public final class TrainerCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         TrainerOptions options = new TrainerOptions(dataDir, repoRoot, out != null ? out : repoRoot, stage, epochs,
-                matchSteps, fineTuneSteps, batchSize, limit, testLimit, seed, !noAugment, only);
+                matchSteps, fineTuneSteps, batchSize, limit, testLimit, seed, !noAugment, shift, only);
         Pipeline.Summary s = new Pipeline(options).run();
         System.out.printf(Locale.ROOT, "%nbackbone %s: test accuracy %.4f%n", s.backboneId(), s.backboneAccuracy());
         for (VariantArtifacts.Written w : s.variants()) {

@@ -12,10 +12,12 @@ import java.util.regex.Pattern;
  * @param testLimit     test images used (0: all 10,000)
  * @param matchSteps    feature-matching steps per variant
  * @param fineTuneSteps task-loss fine-tuning steps per variant (composed model, only the variant trains)
+ * @param augment       random horizontal flips
+ * @param shift         and random shifts by up to this many pixels (0: none)
  * @param only          variants whose id matches are trained (null: all)
  */
 public record TrainerOptions(Path dataDir, Path repoRoot, Path out, Stage stage, int epochs, int matchSteps,
-        int fineTuneSteps, int batchSize, int limit, int testLimit, long seed, boolean augment, Pattern only) {
+        int fineTuneSteps, int batchSize, int limit, int testLimit, long seed, boolean augment, int shift, Pattern only) {
 
     public enum Stage { ALL, BACKBONE, VARIANTS }
 

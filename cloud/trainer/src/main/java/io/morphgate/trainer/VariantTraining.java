@@ -46,13 +46,13 @@ final class VariantTraining {
         try (NDManager m = parent.newSubManager()) {
             OnnxGraphBlock variant = new OnnxGraphBlock(initial, m, name -> true);
             double matchLoss = match(id, slot, frozenBackbone, variant, new Batches(train, options.batchSize(),
-                    options.augment(), seed), m);
+                    options.augment(), options.shift(), seed), m);
             ModelProto composed = GraphComposer.compose(backbone,
                     Map.of(slot, new GraphComposer.Replacement(id, variant.writeBack())));
             String prefix = slot.slot() + "/" + id + "/";
             OnnxGraphBlock whole = new OnnxGraphBlock(composed, m, name -> name.startsWith(prefix));
             double fineTuneLoss = fineTune(id, whole, new Batches(train, options.batchSize(), options.augment(),
-                    seed + 1), m);
+                    options.shift(), seed + 1), m);
             double accuracy = Evaluation.accuracy(whole, test, m);
             ModelProto trained = extract(initial, whole, prefix);
             GraphCheck.check(trained);

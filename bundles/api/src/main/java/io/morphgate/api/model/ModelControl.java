@@ -1,5 +1,7 @@
 package io.morphgate.api.model;
 
+import java.util.Collection;
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
 
 import org.osgi.annotation.versioning.ProviderType;
@@ -25,4 +27,14 @@ public interface ModelControl {
 
     /** Removes the pin of a slot; completes when the configuration that results is serving. */
     CompletionStage<ModelStatus> unpin(String slot);
+
+    /**
+     * Pins several slots at once, in one swap: each value is a variant id or {@code default} (the slot's default
+     * layer). Completes when the configuration that results is serving; nothing changes if a slot or variant is
+     * unknown (the stage then fails with an {@link IllegalArgumentException} naming it).
+     */
+    CompletionStage<ModelStatus> pin(Map<String, String> variantBySlot);
+
+    /** Removes the pins of several slots at once, in one swap. */
+    CompletionStage<ModelStatus> unpin(Collection<String> slots);
 }

@@ -1,6 +1,7 @@
 package io.morphgate.backbone.internal;
 
 import java.lang.System.Logger.Level;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -150,24 +151,38 @@ public class Backbone implements InferenceService, ModelControl, SlotCatalog {
 
     @Override
     public CompletionStage<ModelStatus> pin(String slot, String variantId) {
-        if (artifacts.slot(slot).isEmpty()) {
-            return CompletableFuture.failedFuture(new IllegalArgumentException("unknown slot " + slot));
-        }
-        if (!SelectionRule.DEFAULT_LAYER.equals(variantId) && !registry.hasId(variantId)) {
-            return CompletableFuture.failedFuture(new IllegalArgumentException(
-                    "no variant " + variantId + " is bound (slot " + slot + ")"));
-        }
-        runtimePins.put(slot, variantId);
-        return swapper.request("pinned " + slot + " to " + variantId).thenApply(ok -> status());
+        return pin(Map.of(slot, variantId));
     }
 
     @Override
     public CompletionStage<ModelStatus> unpin(String slot) {
-        if (artifacts.slot(slot).isEmpty()) {
-            return CompletableFuture.failedFuture(new IllegalArgumentException("unknown slot " + slot));
+        return unpin(List.of(slot));
+    }
+
+    @Override
+    public CompletionStage<ModelStatus> pin(Map<String, String> variantBySlot) {
+        for (Map.Entry<String, String> pin : variantBySlot.entrySet()) {
+            if (artifacts.slot(pin.getKey()).isEmpty()) {
+                return CompletableFuture.failedFuture(new IllegalArgumentException("unknown slot " + pin.getKey()));
+            }
+            if (!SelectionRule.DEFAULT_LAYER.equals(pin.getValue()) && !registry.hasId(pin.getValue())) {
+                return CompletableFuture.failedFuture(new IllegalArgumentException(
+                        "no variant " + pin.getValue() + " is bound (slot " + pin.getKey() + ")"));
+            }
         }
-        runtimePins.remove(slot);
-        return swapper.request("unpinned " + slot).thenApply(ok -> status());
+        runtimePins.putAll(variantBySlot);
+        return swapper.request("pinned " + variantBySlot).thenApply(ok -> status());
+    }
+
+    @Override
+    public CompletionStage<ModelStatus> unpin(Collection<String> slots) {
+        for (String slot : slots) {
+            if (artifacts.slot(slot).isEmpty()) {
+                return CompletableFuture.failedFuture(new IllegalArgumentException("unknown slot " + slot));
+            }
+        }
+        runtimePins.keySet().removeAll(slots);
+        return swapper.request("unpinned " + slots).thenApply(ok -> status());
     }
 
     // --- SlotCatalog

@@ -14,6 +14,7 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.Designate;
 
+import io.morphgate.api.evaluation.LabelledImages;
 import io.morphgate.api.inference.InferenceException;
 import io.morphgate.api.inference.InferenceResult;
 import io.morphgate.api.inference.InferenceService;
@@ -21,6 +22,7 @@ import io.morphgate.api.inference.Normalization;
 import io.morphgate.api.model.ModelListener;
 import io.morphgate.api.model.SwapRecord;
 import io.morphgate.api.model.VariantState;
+import io.morphgate.evaluation.dataset.FashionMnist;
 
 /**
  * Classifies one Fashion-MNIST test image per interval and logs the answer with the configuration that served it;
@@ -33,7 +35,7 @@ public class DemoClient implements ModelListener {
     private static final System.Logger LOG = System.getLogger(DemoClient.class.getName());
 
     private final InferenceService inference;
-    private final FashionMnist dataset;
+    private final LabelledImages dataset;
     private final AtomicInteger next = new AtomicInteger();
     private final AtomicInteger correct = new AtomicInteger();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
@@ -42,7 +44,7 @@ public class DemoClient implements ModelListener {
     @Activate
     public DemoClient(@Reference InferenceService inference, DemoConfiguration config) throws IOException {
         this.inference = inference;
-        this.dataset = FashionMnist.read(Path.of(config.datasetDirectory()), 1000);
+        this.dataset = FashionMnist.read(Path.of(config.datasetDirectory()), FashionMnist.Split.TEST, 1000);
         LOG.log(Level.INFO, "demo: classifying {0} Fashion-MNIST test images from {1}, one every {2} ms",
                 dataset.size(), config.datasetDirectory(), config.intervalMillis());
         timer.scheduleAtFixedRate(this::classifyNext, 0, config.intervalMillis(), TimeUnit.MILLISECONDS);
@@ -56,13 +58,13 @@ public class DemoClient implements ModelListener {
     private void classifyNext() {
         int i = next.getAndIncrement() % dataset.size();
         Normalization normalization = inference.normalization();
-        float[] input = dataset.pixels(i);
+        float[] input = dataset.pixels().get(i).clone();
         for (int p = 0; p < input.length; p++) {
             input[p] = normalization.apply(input[p]);
         }
         try {
             InferenceResult r = inference.infer(input);
-            String truth = inference.labels().get(dataset.label(i));
+            String truth = inference.labels().get(dataset.labels()[i]);
             String predicted = inference.labels().get(r.predictedClass());
             int hits = correct.addAndGet(predicted.equals(truth) ? 1 : 0);
             LOG.log(Level.INFO, String.format("demo: image %d (%s) -> %s p=%.2f by %s (generation %d) in %.2f ms;"
