@@ -1,0 +1,177 @@
+package io.morphgate.itests.benchmarks;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+
+import com.google.gson.GsonBuilder;
+
+import io.morphgate.api.evaluation.AccuracyEvaluator;
+import io.morphgate.api.evaluation.EvaluationReport;
+import io.morphgate.api.evaluation.LabelledImages;
+import io.morphgate.api.model.ModelControl;
+import io.morphgate.api.model.ModelStatus;
+import io.morphgate.api.model.VariantState;
+import io.morphgate.api.slot.SlotSpec;
+import io.morphgate.evaluation.dataset.FashionMnist;
+import io.morphgate.itests.OperatorFeatures;
+import io.morphgate.itests.TestSupport;
+
+/**
+ * Benchmark harness, not a test: accuracy of the gateway's configurations measured by the gateway itself on the
+ * 10,000 Fashion-MNIST test images. The full model, every variant swapped in alone, and, for MAC budgets of 75, 50,
+ * 33 and 25 % of the full model, the best configuration found: every combination of the measured single-slot
+ * choices is ranked by its exact MACs and its predicted accuracy (the full model's plus each chosen variant's
+ * single-swap change), and the top candidates under the budget are measured. Writes {@code
+ * docs/benchmarks/accuracy.md} and {@code accuracy.json} (plotted by {@link AccuracyPlot}).
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class AccuracyBenchmark extends TestSupport {
+
+    private static final double[] BUDGETS = {0.75, 0.50, 0.33, 0.25};
+    private static final int CANDIDATES = 3;
+    private static final int LATENCY_SAMPLES = 500;
+
+    @Configuration
+    public Option[] configuration() {
+        List<String> features = new ArrayList<>(List.of(OperatorFeatures.ALL));
+        features.add("morphgate-evaluation");
+        return gatewayOptions(features.toArray(String[]::new));
+    }
+
+    @Test
+    public void measure() throws Exception {
+        ModelControl control = service(ModelControl.class, 10_000);
+        AccuracyEvaluator evaluator = service(AccuracyEvaluator.class, 10_000);
+        await("every operator bundle to settle", 120_000, () -> OperatorFeatures.OPERATOR_BUNDLES.stream()
+                .allMatch(b -> OperatorFeatures.settled(context, control, bundle(b))));
+        // the full test set; -Dmorphgate.benchmarks.testImages=N for a quick check of the harness
+        LabelledImages test = FashionMnist.read(FashionMnist.DEBIAN_DIRECTORY, FashionMnist.Split.TEST,
+                Integer.getInteger("morphgate.benchmarks.testImages", 10_000));
+        ModelStatus status = control.status();
+        Map<String, SlotSpec> slots = new LinkedHashMap<>();
+        status.slots().forEach(s -> slots.put(s.spec().name(), s.spec()));
+
+        EvaluationReport full = evaluator.evaluate(io.morphgate.api.model.Configuration.DEFAULT, test, LATENCY_SAMPLES);
+        List<Single> singles = new ArrayList<>();
+        for (VariantState v : status.variants()) {
+            if (v.accepted()) {
+                EvaluationReport r = evaluator.evaluate(new io.morphgate.api.model.Configuration(
+                        Map.of(v.descriptor().slot(), v.descriptor().id())), test, LATENCY_SAMPLES);
+                singles.add(new Single(v, r));
+            }
+        }
+        singles.sort(Comparator.comparing((Single s) -> s.state().descriptor().slot())
+                .thenComparing(s -> s.state().descriptor().id()));
+
+        ConfigurationSearch search = new ConfigurationSearch(full, slots, singles);
+        List<Map<String, Object>> budgetRows = new ArrayList<>();
+        StringBuilder md = header(full, status);
+        md.append("\n## Best configuration found per MAC budget\n\n");
+        md.append("Each combination of single-slot choices (default layer or a measured variant) is ranked by its exact "
+                + "MACs and its predicted accuracy (the full model's plus each chosen variant's single-swap change); "
+                + "the top " + CANDIDATES + " under the budget are then measured and the best measured is shown.\n\n");
+        md.append("| budget | configuration | accuracy | loss vs full (points) | MACs | MACs reduction | params | p50 ms | "
+                + "p99 ms | latency reduction (p50) | candidates measured |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+        for (double budget : BUDGETS) {
+            long limit = (long) (full.macs() * budget);
+            EvaluationReport best = null;
+            List<Map<String, String>> candidates = search.best(limit, CANDIDATES);
+            for (Map<String, String> c : candidates) {
+                EvaluationReport r = evaluator.evaluate(new io.morphgate.api.model.Configuration(c), test,
+                        LATENCY_SAMPLES);
+                if (best == null || r.accuracy() > best.accuracy()) {
+                    best = r;
+                }
+            }
+            if (best == null) {
+                md.append(String.format(Locale.ROOT, "| %.0f%% | none fits | | | | | | | | | 0 |%n", 100 * budget));
+                continue;
+            }
+            md.append(String.format(Locale.ROOT, "| %.0f%% | %s | %.2f%% | %.2f | %,d | %.2fx | %,d | %.3f | %.3f | %.2fx | %d |%n",
+                    100 * budget, describe(best.variantBySlot()), 100 * best.accuracy(),
+                    100 * (full.accuracy() - best.accuracy()), best.macs(), (double) full.macs() / best.macs(),
+                    best.params(), best.p50LatencyMillis(), best.p99LatencyMillis(),
+                    full.p50LatencyMillis() / best.p50LatencyMillis(), candidates.size()));
+            budgetRows.add(row("budget " + Math.round(100 * budget) + "%", best));
+        }
+
+        md.append("\n## Every variant swapped in alone\n\n| slot | variant | provenance | accuracy | change (points) "
+                + "| MACs | params | p50 ms | p99 ms |\n|---|---|---|---|---|---|---|---|---|\n");
+        List<Map<String, Object>> singleRows = new ArrayList<>();
+        for (Single s : singles) {
+            EvaluationReport r = s.report();
+            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %.2f%% | %+.2f | %,d | %,d | %.3f | %.3f |%n",
+                    s.state().descriptor().slot(), s.state().descriptor().id(), s.state().descriptor().provenance(),
+                    100 * r.accuracy(), 100 * (r.accuracy() - full.accuracy()), r.macs(), r.params(),
+                    r.p50LatencyMillis(), r.p99LatencyMillis()));
+            singleRows.add(row(s.state().descriptor().id(), r));
+        }
+        md.append("\n![accuracy against latency](accuracy.png)\n");
+
+        Path out = Path.of(System.getProperty("morphgate.benchmarks.out", "../docs/benchmarks"));
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("accuracy.md"), md.toString(), StandardCharsets.UTF_8);
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("full", row("full model", full));
+        json.put("budgets", budgetRows);
+        json.put("singles", singleRows);
+        Files.writeString(out.resolve("accuracy.json"), new GsonBuilder().setPrettyPrinting().create().toJson(json),
+                StandardCharsets.UTF_8);
+        System.out.println(md);
+    }
+
+    /** A variant and what it scored swapped in alone. */
+    record Single(VariantState state, EvaluationReport report) {
+    }
+
+    private static StringBuilder header(EvaluationReport full, ModelStatus status) {
+        StringBuilder md = new StringBuilder("# Accuracy of the gateway's configurations (Fashion-MNIST test set)\n\n");
+        md.append(String.format(Locale.ROOT, "Measured %s on %d cores by the gateway itself (`AccuracyEvaluator`: the "
+                + "configuration is pinned, the %,d test images go through the inference service in batches of "
+                + "100, and %d single-image inferences are timed for the latency percentiles). Backbone `%s`.%n%n",
+                LocalDate.now(), Runtime.getRuntime().availableProcessors(), full.samples(), LATENCY_SAMPLES,
+                status.backboneId()));
+        md.append(String.format(Locale.ROOT, "Full model: **%.2f%%**, %,d MACs, %,d params, p50 %.3f ms, p99 %.3f ms.%n",
+                100 * full.accuracy(), full.macs(), full.params(), full.p50LatencyMillis(), full.p99LatencyMillis()));
+        return md;
+    }
+
+    private static String describe(Map<String, String> variantBySlot) {
+        if (variantBySlot.isEmpty()) {
+            return "default";
+        }
+        List<String> parts = new ArrayList<>();
+        new java.util.TreeMap<>(variantBySlot).forEach((slot, v) -> parts.add(v));
+        return String.join(", ", parts);
+    }
+
+    private static Map<String, Object> row(String name, EvaluationReport r) {
+        Map<String, Object> row = new HashMap<>();
+        row.put("name", name);
+        row.put("configuration", r.variantBySlot());
+        row.put("accuracy", r.accuracy());
+        row.put("macs", r.macs());
+        row.put("params", r.params());
+        row.put("p50LatencyMillis", r.p50LatencyMillis());
+        row.put("p99LatencyMillis", r.p99LatencyMillis());
+        return row;
+    }
+}
