@@ -1,0 +1,17 @@
+package io.morphgate.api.deployment;
+
+/**
+ * A step of a running job, published as an event.
+ *
+ * @param requestId the job
+ * @param stage     where it is
+ * @param percent   0..100 within the whole job, when known (-1 otherwise)
+ * @param message   for a person
+ */
+public record JobProgress(String requestId, Stage stage, int percent, String message) {
+
+    /** The stages of a job, in order; a job ends in COMMITTED, ROLLED_BACK or FAILED. */
+    public enum Stage {
+        QUEUED, DOWNLOADING, VERIFYING, INSTALLING, STARTING, HEALTH_CHECK, COMMITTED, ROLLED_BACK, FAILED
+    }
+}
