@@ -32,4 +32,7 @@ public interface InferenceService {
 
     /** Classifies several samples in one run of the model; all results name the same configuration. */
     List<InferenceResult> inferBatch(List<float[]> inputs);
+
+    /** Requests, failures and latency over the last minute. */
+    ServingStatistics statistics();
 }

@@ -27,6 +27,7 @@ import ai.onnxruntime.OrtEnvironment;
 import io.morphgate.api.inference.InferenceResult;
 import io.morphgate.api.inference.InferenceService;
 import io.morphgate.api.inference.Normalization;
+import io.morphgate.api.inference.ServingStatistics;
 import io.morphgate.api.model.ModelControl;
 import io.morphgate.api.model.ModelListener;
 import io.morphgate.api.model.ModelStatus;
@@ -58,6 +59,7 @@ public class Backbone implements InferenceService, ModelControl, SlotCatalog {
     private final ServingModel serving;
     private final ModelSwapper swapper;
     private final Calibration calibration;
+    private final LatencyWindow window = new LatencyWindow();
 
     @Activate
     public Backbone(BundleContext context, BackboneConfiguration config) {
@@ -134,12 +136,26 @@ public class Backbone implements InferenceService, ModelControl, SlotCatalog {
 
     @Override
     public InferenceResult infer(float[] input) {
-        return serving.infer(input);
+        return inferBatch(List.of(input)).get(0);
     }
 
     @Override
     public List<InferenceResult> inferBatch(List<float[]> inputs) {
-        return serving.inferBatch(inputs);
+        try {
+            List<InferenceResult> results = serving.inferBatch(inputs);
+            if (!results.isEmpty()) {
+                window.recordSuccess(results.size(), results.get(0).latencyNanos());
+            }
+            return results;
+        } catch (RuntimeException e) {
+            window.recordFailure(inputs.size());
+            throw e;
+        }
+    }
+
+    @Override
+    public ServingStatistics statistics() {
+        return window.snapshot();
     }
 
     // --- ModelControl
