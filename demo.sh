@@ -22,4 +22,4 @@ mvn -B -q -DskipTests install
 data=gateway/target/demo-data
 rm -rf "$data"
 exec gateway/target/morphgate/bin/morphgate --data-dir "$data" \
-  --features morphgate-core,morphgate-operator-lowrank,morphgate-demo --demo "$@"
+  --features morphgate-core,morphgate-operator-lowrank,morphgate-control,morphgate-demo --demo "$@"

@@ -80,10 +80,25 @@ public final class Launcher implements Callable<Integer> {
     @Option(names = "--clean", description = "Wipe the framework storage first: a fresh install from the features.")
     boolean clean;
 
+    @Option(names = "--broker-port", description = "Port of the embedded MQTT broker (default: broker.port in "
+            + "conf/broker.properties, 1883; 0: any free port).")
+    Integer brokerPort;
+
+    @Option(names = "--broker-url", description = "Use this external broker (tcp://host:1883, ssl://host:8883) "
+            + "and start no embedded one (default: broker.mode and broker.url in conf/broker.properties).")
+    String brokerUrl;
+
+    @Option(names = "--gateway-id", description = "The gateway's id in the MQTT topics morphgate/v1/<id>/... "
+            + "(default: gateway.id in conf/broker.properties, else the host name).")
+    String gatewayId;
+
     @Option(names = "--stop-timeout", description = "Seconds to wait for the framework to stop (default: ${DEFAULT-VALUE}).", defaultValue = "30")
     int stopTimeoutSeconds;
 
     private static final String EVALUATION_FEATURE = "morphgate-evaluation";
+    /** Framework properties the control bundle reads: where the broker is, and the gateway's id in the topics. */
+    static final String BROKER_URL_PROPERTY = "morphgate.broker.url";
+    static final String GATEWAY_ID_PROPERTY = "morphgate.gateway.id";
 
     public static void main(String[] args) {
         LogSetup.init();
@@ -97,23 +112,39 @@ public final class Launcher implements Callable<Integer> {
         List<FeatureDescriptor> selected;
         ConfigurationApplier defaults;
         Map<String, String> frameworkProps;
+        BrokerSettings brokerSettings;
         try {
             selected = selectFeatures(conf);
             defaults = new ConfigurationApplier(ConfigurationFile.read(conf.resolve("configuration.json")));
             frameworkProps = frameworkProperties(conf);
+            brokerSettings = BrokerSettings.load(conf.resolve("broker.properties"), brokerPort, brokerUrl, gatewayId);
         } catch (IOException | IllegalArgumentException e) {
             LOG.log(Level.ERROR, "cannot start: " + e.getMessage());
             return EXIT_BAD_SETUP;
         }
         selected.forEach(f -> LOG.log(Level.INFO, "feature {0}: {1} bundle(s) ({2})", f.id(), f.bundles().size(), f.source()));
 
+        EmbeddedBroker broker;
+        try {
+            broker = startBroker(brokerSettings);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.ERROR, "embedded MQTT broker failed to start: " + e.getMessage());
+            return EXIT_START_FAILED;
+        }
+        // The control bundle reads these with BundleContext.getProperty (its configuration may leave them empty).
+        frameworkProps.put(BROKER_URL_PROPERTY, broker != null ? broker.url() : brokerSettings.externalUrl());
+        frameworkProps.put(GATEWAY_ID_PROPERTY, brokerSettings.gatewayId());
+        LOG.log(Level.INFO, "gateway {0}, broker {1}", brokerSettings.gatewayId(), frameworkProps.get(BROKER_URL_PROPERTY));
+
         Gateway gateway = new Gateway(frameworkProps);
         Duration stopTimeout = Duration.ofSeconds(stopTimeoutSeconds);
-        Thread hook = new Thread(() -> gateway.stop(stopTimeout), "morphgate-shutdown");
+        // The broker outlives the framework: the control bundle's last publications (state: offline) still go out.
+        Thread hook = new Thread(() -> stopAll(gateway, broker, stopTimeout), "morphgate-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         StopSignals.install(() -> gateway.stop(Duration.ZERO));
         Integer failed = startGateway(gateway, selected, defaults, stopTimeout);
         if (failed != null) {
+            closeBroker(broker);
             return failed;
         }
 
@@ -123,7 +154,7 @@ public final class Launcher implements Callable<Integer> {
         if (!demo && !exitAfterStart) {
             gateway.awaitStop();
         }
-        boolean stopped = gateway.stop(stopTimeout);
+        boolean stopped = stopAll(gateway, broker, stopTimeout);
         LOG.log(Level.INFO, "stopped");
         if (!evaluate.isEmpty() && !Files.isRegularFile(report)) {
             LOG.log(Level.ERROR, "the evaluation wrote no report (see the errors above)");
@@ -184,6 +215,26 @@ public final class Launcher implements Callable<Integer> {
             props.put("morphgate.dataset.dir", datasetDir.toAbsolutePath().toString());
         }
         return props;
+    }
+
+    /** The embedded broker, or null when the settings name an external one. */
+    private EmbeddedBroker startBroker(BrokerSettings settings) throws IOException {
+        if (settings.mode() != BrokerSettings.Mode.EMBEDDED) {
+            return null;
+        }
+        return EmbeddedBroker.start(settings, dataDir.resolve("broker"));
+    }
+
+    private static boolean stopAll(Gateway gateway, EmbeddedBroker broker, Duration timeout) {
+        boolean stopped = gateway.stop(timeout);
+        closeBroker(broker);
+        return stopped;
+    }
+
+    private static void closeBroker(EmbeddedBroker broker) {
+        if (broker != null) {
+            broker.close();
+        }
     }
 
     private BundleRepository repository() {

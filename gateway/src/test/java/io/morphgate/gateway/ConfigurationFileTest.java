@@ -25,7 +25,8 @@ class ConfigurationFileTest {
                 ConfigurationFileTest.class.getClassLoader().getResourceAsStream("conf/configuration.json"), StandardCharsets.UTF_8)) {
             configs = ConfigurationFile.read(in, "conf/configuration.json");
         }
-        assertEquals(List.of("morphgate.backbone", "morphgate.operator.lowrank"), List.copyOf(configs.keySet()));
+        assertEquals(List.of("morphgate.backbone", "morphgate.operator.lowrank", "morphgate.control.mqtt"),
+                List.copyOf(configs.keySet()));
 
         Dictionary<String, Object> backbone = configs.get("morphgate.backbone");
         assertArrayEquals(new String[0], (String[]) backbone.get("pins"));

@@ -1,0 +1,210 @@
+package io.morphgate.control.mqtt.internal;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.Designate;
+
+import com.google.gson.JsonObject;
+
+import io.morphgate.api.deployment.Deployer;
+import io.morphgate.api.inference.InferenceService;
+import io.morphgate.api.model.ModelControl;
+import io.morphgate.api.model.ModelListener;
+import io.morphgate.api.model.SwapRecord;
+import io.morphgate.api.model.VariantState;
+import io.morphgate.api.slot.SlotCatalog;
+import io.morphgate.control.mqtt.internal.command.Arguments;
+import io.morphgate.control.mqtt.internal.command.CommandRouter;
+import io.morphgate.control.mqtt.internal.command.EventPublisher;
+import io.morphgate.control.mqtt.internal.command.Json;
+import io.morphgate.control.mqtt.internal.command.ReplyStore;
+import io.morphgate.control.mqtt.internal.handler.InfoHandler;
+import io.morphgate.control.mqtt.internal.transport.LinkSettings;
+import io.morphgate.control.mqtt.internal.transport.MqttLink;
+
+/**
+ * The control link: wires the MQTT transport, the router and its verb handlers, events and telemetry, and owns the
+ * threads they run on. Swaps and refusals reach it as a {@link ModelListener} and go out as events.
+ */
+@Component(service = ModelListener.class, configurationPid = "morphgate.control.mqtt", immediate = true)
+@Designate(ocd = MqttControlConfiguration.class)
+public class MqttControl implements ModelListener {
+
+    private static final System.Logger LOG = System.getLogger(MqttControl.class.getName());
+
+    @Reference
+    private ModelControl model;
+    @Reference
+    private InferenceService inference;
+    @Reference
+    private SlotCatalog slots;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile ConfigurationAdmin configurationAdmin;
+
+    private volatile Deployer deployer;
+    private volatile EventPublisher events;
+    private volatile ExecutorService commands;
+    private volatile ReplyStore replies;
+    private ScheduledExecutorService scheduler;
+    private MqttLink link;
+
+    @Activate
+    void activate(BundleContext context, MqttControlConfiguration config) throws IOException, MqttException {
+        Instant started = Instant.now();
+        String gatewayId = gatewayId(context, config);
+        Path dataDir = dataDir(context);
+        commands = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(64),
+                threads("morphgate-control-command"));
+        scheduler = new ScheduledThreadPoolExecutor(1, threads("morphgate-control-link"));
+        String brokerUrl = brokerUrl(context, config);
+        LinkSettings settings = new LinkSettings(brokerUrl, gatewayId, text(config.username()),
+                password(config.passwordFile()), text(config.caCertificateFile()).map(Path::of),
+                config.keepAliveSeconds(), Files.createDirectories(dataDir.resolve("control/session")));
+        replies = new ReplyStore(dataDir.resolve("control/replies"), config.repliesKept());
+        InfoHandler info = new InfoHandler(context, gatewayId, started, slots);
+        LateOutbox outbox = new LateOutbox();
+        events = new EventPublisher(outbox);
+        CommandRouter router = new CommandRouter(new VerbTable(context, model, inference, this::deployer,
+                this::configurationAdmin, events).handlers(info), replies, outbox, commands, config.maxPayloadBytes(),
+                Duration.ofSeconds(config.commandTimeoutSeconds()));
+        link = new MqttLink(settings, router, () -> onlineState(info, started), scheduler);
+        outbox.attach(link);
+        link.start();
+        if (config.telemetryIntervalSeconds() > 0) {
+            scheduler.scheduleAtFixedRate(new Telemetry(link, model, inference, started),
+                    config.telemetryIntervalSeconds(), config.telemetryIntervalSeconds(), TimeUnit.SECONDS);
+        }
+        Deployer present = deployer;
+        if (present != null) {
+            commands.execute(new RecoveredJobs(present, replies, events));
+        }
+        LOG.log(Level.INFO, "control link for gateway {0} on {1}, replies in {2}", gatewayId, brokerUrl,
+                dataDir.resolve("control/replies"));
+    }
+
+    @Deactivate
+    void deactivate() {
+        scheduler.shutdownNow();
+        commands.shutdownNow();
+        link.close();
+        try {
+            commands.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindDeployer(Deployer deployer) {
+        this.deployer = deployer;
+        ExecutorService executor = commands;
+        if (executor != null) { // bound after activation: report the jobs its restart recovered
+            executor.execute(new RecoveredJobs(deployer, replies, events));
+        }
+    }
+
+    void unbindDeployer(Deployer deployer) {
+        if (this.deployer == deployer) {
+            this.deployer = null;
+        }
+    }
+
+    @Override
+    public void swapped(SwapRecord swap) {
+        EventPublisher publisher = events;
+        if (publisher != null) {
+            publisher.swapped(swap);
+        }
+    }
+
+    @Override
+    public void refused(VariantState variant) {
+        EventPublisher publisher = events;
+        if (publisher != null) {
+            publisher.refused(variant);
+        }
+    }
+
+    private Optional<Deployer> deployer() {
+        return Optional.ofNullable(deployer);
+    }
+
+    private Optional<ConfigurationAdmin> configurationAdmin() {
+        return Optional.ofNullable(configurationAdmin);
+    }
+
+    private static byte[] onlineState(InfoHandler info, Instant started) {
+        JsonObject state = new JsonObject();
+        state.addProperty("status", "online");
+        state.addProperty("since", Instant.now().toString());
+        info.describe().entrySet().forEach(e -> state.add(e.getKey(), e.getValue()));
+        return Json.bytes(state);
+    }
+
+    static String brokerUrl(BundleContext context, MqttControlConfiguration config) {
+        return text(config.brokerUrl()).or(() -> Optional.ofNullable(context.getProperty("morphgate.broker.url"))
+                .flatMap(MqttControl::text)).orElse("tcp://127.0.0.1:1883");
+    }
+
+    static String gatewayId(BundleContext context, MqttControlConfiguration config) {
+        String id = text(config.gatewayId()).or(() -> Optional.ofNullable(context.getProperty("morphgate.gateway.id"))
+                .flatMap(MqttControl::text)).orElse("gateway-1");
+        if (!Arguments.ID.matcher(id).matches()) {
+            throw new IllegalArgumentException("gateway id '" + id + "' cannot be an MQTT topic level: use 1 to 64 "
+                    + "characters of A-Z a-z 0-9 . _ -");
+        }
+        return id;
+    }
+
+    private static Path dataDir(BundleContext context) {
+        String configured = context.getProperty("morphgate.data.dir");
+        return configured != null && !configured.isBlank() ? Path.of(configured) : context.getDataFile("").toPath();
+    }
+
+    private static Optional<char[]> password(String passwordFile) throws IOException {
+        if (text(passwordFile).isEmpty()) {
+            return Optional.empty();
+        }
+        String content = Files.readString(Path.of(passwordFile.trim()), StandardCharsets.UTF_8);
+        return Optional.of(content.lines().findFirst().orElse("").toCharArray());
+    }
+
+    private static Optional<String> text(String value) {
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
+    }
+
+    private static ThreadFactory threads(String name) {
+        AtomicInteger count = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

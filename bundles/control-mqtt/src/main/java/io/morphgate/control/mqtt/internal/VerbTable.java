@@ -1,0 +1,54 @@
+package io.morphgate.control.mqtt.internal;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.service.cm.ConfigurationAdmin;
+
+import io.morphgate.api.deployment.Deployer;
+import io.morphgate.api.inference.InferenceService;
+import io.morphgate.api.model.ModelControl;
+import io.morphgate.control.mqtt.internal.command.CommandHandler;
+import io.morphgate.control.mqtt.internal.command.EventPublisher;
+import io.morphgate.control.mqtt.internal.handler.BudgetHandler;
+import io.morphgate.control.mqtt.internal.handler.BundlesHandler;
+import io.morphgate.control.mqtt.internal.handler.InfoHandler;
+import io.morphgate.control.mqtt.internal.handler.InstallFeatureHandler;
+import io.morphgate.control.mqtt.internal.handler.InstallHandler;
+import io.morphgate.control.mqtt.internal.handler.PinHandler;
+import io.morphgate.control.mqtt.internal.handler.StartHandler;
+import io.morphgate.control.mqtt.internal.handler.StatusHandler;
+import io.morphgate.control.mqtt.internal.handler.StopHandler;
+import io.morphgate.control.mqtt.internal.handler.UninstallFeatureHandler;
+import io.morphgate.control.mqtt.internal.handler.UninstallHandler;
+import io.morphgate.control.mqtt.internal.handler.UnpinHandler;
+import io.morphgate.control.mqtt.internal.handler.UpdateHandler;
+import io.morphgate.control.mqtt.internal.handler.UploadHandler;
+import io.morphgate.control.mqtt.internal.handler.VariantsHandler;
+
+/** Which handler answers which verb: the whole protocol surface in one table. */
+record VerbTable(BundleContext context, ModelControl model, InferenceService inference,
+        Supplier<Optional<Deployer>> deployer, Supplier<Optional<ConfigurationAdmin>> configurationAdmin,
+        EventPublisher events) {
+
+    Map<String, CommandHandler> handlers(InfoHandler info) {
+        return Map.ofEntries(
+                Map.entry("info", info),
+                Map.entry("bundles", new BundlesHandler(context)),
+                Map.entry("variants", new VariantsHandler(model)),
+                Map.entry("status", new StatusHandler(model, inference)),
+                Map.entry("install", new InstallHandler(context, deployer, events)),
+                Map.entry("update", new UpdateHandler(context, deployer, events)),
+                Map.entry("uninstall", new UninstallHandler(context, deployer, events)),
+                Map.entry("start", new StartHandler(context, deployer, events)),
+                Map.entry("stop", new StopHandler(context, deployer, events)),
+                Map.entry("install-feature", new InstallFeatureHandler(context, deployer, events)),
+                Map.entry("uninstall-feature", new UninstallFeatureHandler(context, deployer, events)),
+                Map.entry("upload", new UploadHandler(deployer)),
+                Map.entry("budget", new BudgetHandler(configurationAdmin)),
+                Map.entry("pin", new PinHandler(model)),
+                Map.entry("unpin", new UnpinHandler(model)));
+    }
+}

@@ -1,0 +1,33 @@
+package io.morphgate.control.mqtt.internal.command;
+
+import io.morphgate.api.deployment.JobOutcome;
+import io.morphgate.api.deployment.JobProgress;
+import io.morphgate.api.model.SwapRecord;
+import io.morphgate.api.model.VariantState;
+import io.morphgate.control.mqtt.internal.transport.Outbox;
+
+/** Events on {@code event/<kind>}: job progress and outcomes, swaps, refusals. */
+public final class EventPublisher {
+
+    private final Outbox outbox;
+
+    public EventPublisher(Outbox outbox) {
+        this.outbox = outbox;
+    }
+
+    public void progress(JobProgress progress) {
+        outbox.publish("event/job", Json.bytes(ModelJson.progress(progress)), false);
+    }
+
+    public void outcome(JobOutcome outcome) {
+        outbox.publish("event/job", Json.bytes(ModelJson.outcome(outcome)), false);
+    }
+
+    public void swapped(SwapRecord swap) {
+        outbox.publish("event/swap", Json.bytes(ModelJson.swap(swap)), false);
+    }
+
+    public void refused(VariantState variant) {
+        outbox.publish("event/refusal", Json.bytes(ModelJson.variant(variant)), false);
+    }
+}

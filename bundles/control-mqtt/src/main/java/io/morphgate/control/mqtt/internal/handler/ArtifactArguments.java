@@ -1,0 +1,43 @@
+package io.morphgate.control.mqtt.internal.handler;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import io.morphgate.api.deployment.Artifact;
+import io.morphgate.control.mqtt.internal.command.Arguments;
+import io.morphgate.control.mqtt.internal.command.CommandException;
+
+/** Reads an artifact: {url, sha256, signature?, keyId?, size?}. Verification itself is the deployer's. */
+final class ArtifactArguments {
+
+    private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+    private static final Set<String> SCHEMES = Set.of("http", "https", "file", "upload");
+
+    private ArtifactArguments() {
+    }
+
+    static Artifact read(Arguments artifact, String path) throws CommandException {
+        String url = artifact.requiredString("url");
+        URI source;
+        try {
+            source = new URI(url);
+        } catch (URISyntaxException e) {
+            throw CommandException.invalidArgument(path + ".url", "not a URL: " + e.getMessage());
+        }
+        if (source.getScheme() == null || !SCHEMES.contains(source.getScheme().toLowerCase(Locale.ROOT))) {
+            throw CommandException.invalidArgument(path + ".url", "scheme must be one of " + SCHEMES);
+        }
+        String sha256 = artifact.requiredString("sha256").toLowerCase(Locale.ROOT);
+        if (!SHA256.matcher(sha256).matches()) {
+            throw CommandException.invalidArgument(path + ".sha256", "must be 64 hex digits");
+        }
+        Optional<String> signature = artifact.optionalString("signature");
+        Optional<String> keyId = artifact.optionalString("keyId");
+        long size = artifact.optionalLong("size", 1, Long.MAX_VALUE).orElse(-1);
+        return new Artifact(source, sha256, signature, keyId, size < 0 ? Optional.empty() : Optional.of(size));
+    }
+}

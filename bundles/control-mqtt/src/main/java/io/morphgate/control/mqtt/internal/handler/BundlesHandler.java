@@ -1,0 +1,53 @@
+package io.morphgate.control.mqtt.internal.handler;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+
+import io.morphgate.control.mqtt.internal.command.Command;
+import io.morphgate.control.mqtt.internal.command.CommandHandler;
+import io.morphgate.control.mqtt.internal.command.Reply;
+
+/** {@code bundles}: every installed bundle with its id, symbolic name, version, state and whether it is protected. */
+public final class BundlesHandler implements CommandHandler {
+
+    private final BundleContext context;
+
+    public BundlesHandler(BundleContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public CompletionStage<Reply> handle(Command command) {
+        JsonArray bundles = new JsonArray();
+        for (Bundle b : context.getBundles()) {
+            JsonObject json = new JsonObject();
+            json.addProperty("id", b.getBundleId());
+            json.addProperty("symbolicName", b.getSymbolicName());
+            json.addProperty("version", b.getVersion().toString());
+            json.addProperty("state", state(b.getState()));
+            json.addProperty("protected", ProtectedBundles.isProtected(b));
+            bundles.add(json);
+        }
+        JsonObject result = new JsonObject();
+        result.add("bundles", bundles);
+        return CompletableFuture.completedFuture(Reply.ok(command, result));
+    }
+
+    static String state(int state) {
+        return switch (state) {
+            case Bundle.UNINSTALLED -> "UNINSTALLED";
+            case Bundle.INSTALLED -> "INSTALLED";
+            case Bundle.RESOLVED -> "RESOLVED";
+            case Bundle.STARTING -> "STARTING";
+            case Bundle.STOPPING -> "STOPPING";
+            case Bundle.ACTIVE -> "ACTIVE";
+            default -> "UNKNOWN(" + state + ")";
+        };
+    }
+}

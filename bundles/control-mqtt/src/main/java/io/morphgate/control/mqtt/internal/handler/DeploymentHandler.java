@@ -1,0 +1,112 @@
+package io.morphgate.control.mqtt.internal.handler;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+
+import com.google.gson.JsonObject;
+
+import io.morphgate.api.deployment.Deployer;
+import io.morphgate.api.deployment.DeploymentException;
+import io.morphgate.api.deployment.DeploymentRequest;
+import io.morphgate.api.deployment.JobOutcome;
+import io.morphgate.api.deployment.JobProgress;
+import io.morphgate.control.mqtt.internal.command.Command;
+import io.morphgate.control.mqtt.internal.command.CommandException;
+import io.morphgate.control.mqtt.internal.command.CommandHandler;
+import io.morphgate.control.mqtt.internal.command.ErrorCodes;
+import io.morphgate.control.mqtt.internal.command.EventPublisher;
+import io.morphgate.control.mqtt.internal.command.ModelJson;
+import io.morphgate.control.mqtt.internal.command.Reply;
+
+/**
+ * The deployment verbs: each subclass reads its arguments into a {@link DeploymentRequest}; this class hands it to
+ * the {@link Deployer}, which queues it (or refuses it with BUSY) and returns at once. The reply is "accepted" with
+ * the job id (the request id); progress follows as {@code event/job}, then a final {@code event/job} with the outcome,
+ * which also replaces "accepted" as the stored reply.
+ */
+public abstract class DeploymentHandler implements CommandHandler {
+
+    private final BundleContext context;
+    private final Supplier<Optional<Deployer>> deployer;
+    private final EventPublisher events;
+
+    protected DeploymentHandler(BundleContext context, Supplier<Optional<Deployer>> deployer, EventPublisher events) {
+        this.context = context;
+        this.deployer = deployer;
+        this.events = events;
+    }
+
+    /** The job the command asks for; refuses wrong arguments naming the field. */
+    protected abstract DeploymentRequest request(Command command) throws CommandException;
+
+    @Override
+    public final CompletionStage<Reply> handle(Command command) throws CommandException {
+        DeploymentRequest request = request(command);
+        refuseProtected(request);
+        Deployer jobs = deployer.get().orElseThrow(() -> new CommandException(ErrorCodes.UNAVAILABLE,
+                "no deployer is running on this gateway; retry the same request id when it is"));
+        CompletionStage<JobOutcome> job;
+        try {
+            job = jobs.submit(request, events::progress);
+        } catch (DeploymentException e) {
+            throw new CommandException(e.code().name(), e.getMessage());
+        }
+        JsonObject accepted = new JsonObject();
+        accepted.addProperty("jobId", request.requestId());
+        accepted.addProperty("action", request.action().name());
+        CompletionStage<Reply> outcome = job.handle((done, failure) -> finalReply(command, done, failure));
+        return CompletableFuture.completedFuture(Reply.accepted(command, accepted, outcome));
+    }
+
+    /** The stored reply once the job has ended, and the final {@code event/job}. */
+    private Reply finalReply(Command command, JobOutcome outcome, Throwable failure) {
+        JobOutcome ended = outcome != null ? outcome : failed(command.requestId(), failure);
+        events.outcome(ended);
+        return reply(command.requestId(), command.verb(), ended);
+    }
+
+    /** The reply that stands for a finished job: "ok" when committed, otherwise "error" with the job's code. */
+    public static Reply reply(String requestId, String verb, JobOutcome outcome) {
+        if (outcome.stage() == JobProgress.Stage.COMMITTED) {
+            return new Reply(requestId, verb, Reply.OK, Optional.of(ModelJson.outcome(outcome)), Optional.empty(),
+                    Optional.empty());
+        }
+        String code = outcome.error().map(Enum::name).orElse(ErrorCodes.INTERNAL);
+        return Reply.error(requestId, verb, new CommandException(code, outcome.message()))
+                .withResult(ModelJson.outcome(outcome));
+    }
+
+    private static JobOutcome failed(String requestId, Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        DeploymentException.Code code = cause instanceof DeploymentException e ? e.code()
+                : DeploymentException.Code.INTERNAL;
+        return new JobOutcome(requestId, JobProgress.Stage.FAILED, Optional.of(code), String.valueOf(cause.getMessage()),
+                List.of(), false);
+    }
+
+    /** Stop, update and uninstall never reach a protected bundle, with or without a deployer. */
+    private void refuseProtected(DeploymentRequest request) throws CommandException {
+        if (request.symbolicName().isEmpty() || request.action() == DeploymentRequest.Action.START) {
+            return;
+        }
+        String name = request.symbolicName().get();
+        for (Bundle b : context.getBundles()) {
+            if (name.equals(b.getSymbolicName()) && ProtectedBundles.isProtected(b)) {
+                throw new CommandException(ErrorCodes.PROTECTED_BUNDLE, "refused to "
+                        + request.action().name().toLowerCase() + " " + name
+                        + ": it is protected; the gateway needs it to run and it changes only with the distribution");
+            }
+        }
+        if (ProtectedBundles.SYMBOLIC_NAMES.contains(name)) {
+            throw new CommandException(ErrorCodes.PROTECTED_BUNDLE, name + " is protected");
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package io.morphgate.control.mqtt.internal.handler;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+
+import io.morphgate.api.slot.SlotCatalog;
+import io.morphgate.control.mqtt.internal.command.Command;
+import io.morphgate.control.mqtt.internal.command.CommandHandler;
+import io.morphgate.control.mqtt.internal.command.ModelJson;
+import io.morphgate.control.mqtt.internal.command.Reply;
+
+/** {@code info}: who this gateway is, what runs it, how long it has been up, which backbone and slots it has. */
+public final class InfoHandler implements CommandHandler {
+
+    private final BundleContext context;
+    private final String gatewayId;
+    private final Instant started;
+    private final SlotCatalog slots;
+
+    public InfoHandler(BundleContext context, String gatewayId, Instant started, SlotCatalog slots) {
+        this.context = context;
+        this.gatewayId = gatewayId;
+        this.started = started;
+        this.slots = slots;
+    }
+
+    @Override
+    public CompletionStage<Reply> handle(Command command) {
+        return CompletableFuture.completedFuture(Reply.ok(command, describe()));
+    }
+
+    /** Also the body of the retained {@code state} message. */
+    public JsonObject describe() {
+        JsonObject json = new JsonObject();
+        json.addProperty("gatewayId", gatewayId);
+        json.add("versions", versions());
+        json.addProperty("startedAt", started.toString());
+        json.addProperty("uptimeSeconds", Duration.between(started, Instant.now()).toSeconds());
+        json.addProperty("backboneId", slots.backboneId());
+        JsonArray specs = new JsonArray();
+        slots.slots().forEach(s -> specs.add(ModelJson.slotSpec(s)));
+        json.add("slots", specs);
+        return json;
+    }
+
+    private JsonObject versions() {
+        JsonObject json = new JsonObject();
+        Bundle framework = context.getBundle(Constants.SYSTEM_BUNDLE_ID);
+        json.addProperty("framework", framework.getSymbolicName() + " " + framework.getVersion());
+        json.addProperty("osgi", context.getProperty(Constants.FRAMEWORK_VERSION));
+        json.addProperty("java", System.getProperty("java.version"));
+        json.addProperty("control", context.getBundle().getVersion().toString());
+        for (Bundle b : context.getBundles()) {
+            if ("io.morphgate.backbone".equals(b.getSymbolicName())) {
+                json.addProperty("backbone", b.getVersion().toString());
+            } else if ("io.morphgate.api".equals(b.getSymbolicName())) {
+                json.addProperty("api", b.getVersion().toString());
+            }
+        }
+        return json;
+    }
+}

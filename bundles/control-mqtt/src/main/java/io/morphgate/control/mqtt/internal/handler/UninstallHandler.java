@@ -1,0 +1,29 @@
+package io.morphgate.control.mqtt.internal.handler;
+
+import java.util.Optional;
+import java.util.function.Supplier;
+
+import org.osgi.framework.BundleContext;
+
+import io.morphgate.api.deployment.Deployer;
+import io.morphgate.api.deployment.DeploymentRequest;
+import io.morphgate.api.deployment.DeploymentRequest.Action;
+import io.morphgate.control.mqtt.internal.command.Arguments;
+import io.morphgate.control.mqtt.internal.command.Command;
+import io.morphgate.control.mqtt.internal.command.CommandException;
+import io.morphgate.control.mqtt.internal.command.EventPublisher;
+
+/** {@code uninstall}: {@code symbolicName}: stops and removes a bundle. */
+public final class UninstallHandler extends DeploymentHandler {
+
+    public UninstallHandler(BundleContext context, Supplier<Optional<Deployer>> deployer, EventPublisher events) {
+        super(context, deployer, events);
+    }
+
+    @Override
+    protected DeploymentRequest request(Command command) throws CommandException {
+        Arguments args = command.arguments();
+        return new DeploymentRequest(command.requestId(), Action.UNINSTALL,
+                Optional.of(args.requiredString("symbolicName")), Optional.empty(), Optional.empty());
+    }
+}

@@ -1,0 +1,30 @@
+package io.morphgate.control.mqtt.internal.handler;
+
+import java.util.Optional;
+import java.util.function.Supplier;
+
+import org.osgi.framework.BundleContext;
+
+import io.morphgate.api.deployment.Deployer;
+import io.morphgate.api.deployment.DeploymentRequest;
+import io.morphgate.api.deployment.DeploymentRequest.Action;
+import io.morphgate.control.mqtt.internal.command.Arguments;
+import io.morphgate.control.mqtt.internal.command.Command;
+import io.morphgate.control.mqtt.internal.command.CommandException;
+import io.morphgate.control.mqtt.internal.command.EventPublisher;
+
+/** {@code update}: {@code symbolicName} + {@code artifact}: replaces an installed bundle with a new jar. */
+public final class UpdateHandler extends DeploymentHandler {
+
+    public UpdateHandler(BundleContext context, Supplier<Optional<Deployer>> deployer, EventPublisher events) {
+        super(context, deployer, events);
+    }
+
+    @Override
+    protected DeploymentRequest request(Command command) throws CommandException {
+        Arguments args = command.arguments();
+        String name = args.requiredString("symbolicName");
+        return new DeploymentRequest(command.requestId(), Action.UPDATE, Optional.of(name),
+                Optional.of(ArtifactArguments.read(args.requiredObject("artifact"), "artifact")), Optional.empty());
+    }
+}

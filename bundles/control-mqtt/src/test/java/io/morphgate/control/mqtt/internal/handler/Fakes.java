@@ -1,0 +1,156 @@
+package io.morphgate.control.mqtt.internal.handler;
+
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Version;
+
+import com.google.gson.JsonObject;
+
+import io.morphgate.api.deployment.Deployer;
+import io.morphgate.api.deployment.DeploymentException;
+import io.morphgate.api.deployment.DeploymentRequest;
+import io.morphgate.api.deployment.JobOutcome;
+import io.morphgate.api.deployment.JobProgress;
+import io.morphgate.api.model.Configuration;
+import io.morphgate.api.model.ModelControl;
+import io.morphgate.api.model.ModelStatus;
+import io.morphgate.control.mqtt.internal.command.Command;
+import io.morphgate.control.mqtt.internal.command.CommandException;
+import io.morphgate.control.mqtt.internal.command.Json;
+
+/** Fakes of the services the handlers use. */
+final class Fakes {
+
+    private Fakes() {
+    }
+
+    static Command command(String verb, String json) {
+        try {
+            return new Command("r-1", verb, Json.parse(json).getAsJsonObject());
+        } catch (CommandException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    static ModelStatus statusOf(Map<String, String> configuration) {
+        return new ModelStatus("backbone-test", ModelStatus.State.SERVING, new Configuration(configuration), 2, 100, 1000,
+                List.of(), List.of(), List.of(), Optional.empty());
+    }
+
+    /** Records pins and unpins; unknown slots fail as the backbone does. */
+    static final class Model implements ModelControl {
+        final List<String> calls = new ArrayList<>();
+
+        @Override
+        public ModelStatus status() {
+            return statusOf(Map.of());
+        }
+
+        @Override
+        public CompletionStage<ModelStatus> pin(String slot, String variantId) {
+            calls.add("pin " + slot + "=" + variantId);
+            return slot.startsWith("conv") ? CompletableFuture.completedFuture(statusOf(Map.of(slot, variantId)))
+                    : CompletableFuture.failedFuture(new IllegalArgumentException("unknown slot " + slot));
+        }
+
+        @Override
+        public CompletionStage<ModelStatus> unpin(String slot) {
+            calls.add("unpin " + slot);
+            return CompletableFuture.completedFuture(status());
+        }
+
+        @Override
+        public CompletionStage<ModelStatus> pin(Map<String, String> variantBySlot) {
+            calls.add("pin " + variantBySlot);
+            return CompletableFuture.completedFuture(statusOf(variantBySlot));
+        }
+
+        @Override
+        public CompletionStage<ModelStatus> unpin(Collection<String> slots) {
+            calls.add("unpin " + slots);
+            return CompletableFuture.completedFuture(status());
+        }
+    }
+
+    /** Records requests; the job completes when the test says so. */
+    static final class Jobs implements Deployer {
+        final List<DeploymentRequest> requests = new ArrayList<>();
+        final List<String> uploads = new ArrayList<>();
+        final CompletableFuture<JobOutcome> outcome = new CompletableFuture<>();
+        Consumer<JobProgress> progress;
+        DeploymentException refusal;
+
+        @Override
+        public CompletionStage<JobOutcome> submit(DeploymentRequest request, Consumer<JobProgress> progress)
+                throws DeploymentException {
+            if (refusal != null) {
+                throw refusal;
+            }
+            requests.add(request);
+            this.progress = progress;
+            return outcome;
+        }
+
+        @Override
+        public Optional<JobOutcome> outcome(String requestId) {
+            return Optional.empty();
+        }
+
+        @Override
+        public List<JobOutcome> recovered() {
+            return List.of();
+        }
+
+        @Override
+        public void upload(String uploadId, int index, int count, byte[] bytes) {
+            uploads.add(uploadId + " " + index + "/" + count + " " + bytes.length);
+        }
+    }
+
+    /** A bundle context that knows the given bundles (symbolic name, protected header). */
+    static BundleContext context(Bundle... bundles) {
+        return (BundleContext) Proxy.newProxyInstance(Fakes.class.getClassLoader(), new Class<?>[] {BundleContext.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "getBundles" -> bundles;
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
+    static Bundle bundle(long id, String symbolicName, boolean protectedHeader) {
+        Hashtable<String, String> headers = new Hashtable<>();
+        if (protectedHeader) {
+            headers.put("Morphgate-Protected", "true");
+        }
+        return (Bundle) Proxy.newProxyInstance(Fakes.class.getClassLoader(), new Class<?>[] {Bundle.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "getBundleId" -> id;
+                    case "getSymbolicName" -> symbolicName;
+                    case "getVersion" -> Version.emptyVersion;
+                    case "getState" -> Bundle.ACTIVE;
+                    case "getHeaders" -> headers;
+                    case "hashCode" -> System.identityHashCode(proxy);
+                    case "equals" -> proxy == args[0];
+                    case "toString" -> symbolicName;
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
+    static JsonObject json(String text) {
+        try {
+            return Json.parse(text).getAsJsonObject();
+        } catch (CommandException e) {
+            throw new AssertionError(e);
+        }
+    }
+}

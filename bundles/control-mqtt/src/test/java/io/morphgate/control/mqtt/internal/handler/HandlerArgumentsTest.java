@@ -1,0 +1,142 @@
+package io.morphgate.control.mqtt.internal.handler;
+
+import static io.morphgate.control.mqtt.internal.handler.Fakes.command;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+import io.morphgate.control.mqtt.internal.command.CommandException;
+import io.morphgate.control.mqtt.internal.command.CommandHandler;
+import io.morphgate.control.mqtt.internal.command.ErrorCodes;
+
+/** Each handler refuses wrong or missing fields with INVALID_ARGUMENT naming the field. */
+class HandlerArgumentsTest {
+
+    private final Fakes.Model model = new Fakes.Model();
+    private final Fakes.Jobs jobs = new Fakes.Jobs();
+
+    static void refused(CommandHandler handler, String verb, String json, String field) {
+        CommandException e = assertThrows(CommandException.class, () -> handler.handle(command(verb, json)), json);
+        assertEquals(ErrorCodes.INVALID_ARGUMENT, e.code(), e.getMessage());
+        assertEquals(Optional.of(field), e.field(), e.getMessage());
+    }
+
+    @Test
+    void pin() throws Exception {
+        PinHandler pin = new PinHandler(model);
+        refused(pin, "pin", "{\"requestId\":\"r-1\"}", "slot");
+        refused(pin, "pin", "{\"requestId\":\"r-1\",\"slot\":\"conv2\"}", "variantId");
+        refused(pin, "pin", "{\"requestId\":\"r-1\",\"slot\":3,\"variantId\":\"v\"}", "slot");
+        refused(pin, "pin", "{\"requestId\":\"r-1\",\"slot\":\"conv2\",\"variantId\":[\"v\"]}", "variantId");
+        refused(pin, "pin", "{\"requestId\":\"r-1\",\"pins\":{}}", "pins");
+        refused(pin, "pin", "{\"requestId\":\"r-1\",\"pins\":[\"conv2=v\"]}", "pins");
+        refused(pin, "pin", "{\"requestId\":\"r-1\",\"pins\":{\"conv2\":1}}", "pins.conv2");
+        refused(pin, "pin", "{\"requestId\":\"r-1\",\"pins\":{\"conv2\":\"v\"},\"slot\":\"conv2\"}", "pins");
+        assertTrue(model.calls.isEmpty(), "nothing pinned on refused arguments");
+        pin.handle(command("pin", "{\"requestId\":\"r-1\",\"slot\":\"conv2\",\"variantId\":\"v\"}"));
+        pin.handle(command("pin", "{\"requestId\":\"r-1\",\"pins\":{\"conv1\":\"a\",\"conv3\":\"default\"}}"));
+        assertEquals(List.of("pin conv2=v", "pin {conv1=a, conv3=default}"), model.calls);
+    }
+
+    @Test
+    void pinReplyIsTheStatusOnceServing() throws Exception {
+        var reply = new PinHandler(model).handle(command("pin", "{\"requestId\":\"r-1\",\"slot\":\"conv2\",\"variantId\":\"v\"}"))
+                .toCompletableFuture().get();
+        assertEquals("ok", reply.status());
+        assertEquals("v", reply.result().orElseThrow().getAsJsonObject().getAsJsonObject("configuration")
+                .getAsJsonObject("variantBySlot").get("conv2").getAsString());
+    }
+
+    @Test
+    void unpin() throws Exception {
+        UnpinHandler unpin = new UnpinHandler(model);
+        refused(unpin, "unpin", "{\"requestId\":\"r-1\"}", "slot");
+        refused(unpin, "unpin", "{\"requestId\":\"r-1\",\"slots\":[]}", "slots");
+        refused(unpin, "unpin", "{\"requestId\":\"r-1\",\"slots\":[\"conv1\",2]}", "slots[1]");
+        refused(unpin, "unpin", "{\"requestId\":\"r-1\",\"slots\":\"conv1\"}", "slots");
+        unpin.handle(command("unpin", "{\"requestId\":\"r-1\",\"slots\":[\"conv1\",\"conv2\"]}"));
+        unpin.handle(command("unpin", "{\"requestId\":\"r-1\",\"slot\":\"conv3\"}"));
+        assertEquals(List.of("unpin [conv1, conv2]", "unpin conv3"), model.calls);
+    }
+
+    @Test
+    void deploymentVerbs() {
+        var context = Fakes.context();
+        var events = new io.morphgate.control.mqtt.internal.command.EventPublisher(
+                new io.morphgate.control.mqtt.internal.command.RecordingOutbox());
+        InstallHandler install = new InstallHandler(context, () -> Optional.of(jobs), events);
+        refused(install, "install", "{\"requestId\":\"r-1\"}", "artifact");
+        refused(install, "install", "{\"requestId\":\"r-1\",\"artifact\":\"http://x\"}", "artifact");
+        refused(install, "install", "{\"requestId\":\"r-1\",\"artifact\":{\"sha256\":\"" + "a".repeat(64) + "\"}}",
+                "artifact.url");
+        refused(install, "install", "{\"requestId\":\"r-1\",\"artifact\":{\"url\":\"ftp://x/y.jar\",\"sha256\":\""
+                + "a".repeat(64) + "\"}}", "artifact.url");
+        refused(install, "install", "{\"requestId\":\"r-1\",\"artifact\":{\"url\":\"https://x/y.jar\",\"sha256\":\"abc\"}}",
+                "artifact.sha256");
+        refused(install, "install", "{\"requestId\":\"r-1\",\"artifact\":{\"url\":\"https://x/y.jar\",\"sha256\":\""
+                + "a".repeat(64) + "\",\"size\":-1}}", "artifact.size");
+        refused(new UpdateHandler(context, () -> Optional.of(jobs), events), "update",
+                "{\"requestId\":\"r-1\",\"artifact\":{}}", "symbolicName");
+        refused(new StopHandler(context, () -> Optional.of(jobs), events), "stop", "{\"requestId\":\"r-1\"}",
+                "symbolicName");
+        refused(new StartHandler(context, () -> Optional.of(jobs), events), "start",
+                "{\"requestId\":\"r-1\",\"symbolicName\":true}", "symbolicName");
+        refused(new UninstallHandler(context, () -> Optional.of(jobs), events), "uninstall",
+                "{\"requestId\":\"r-1\",\"symbolicName\":\"\"}", "symbolicName");
+        refused(new UninstallFeatureHandler(context, () -> Optional.of(jobs), events), "uninstall-feature",
+                "{\"requestId\":\"r-1\"}", "id");
+        InstallFeatureHandler feature = new InstallFeatureHandler(context, () -> Optional.of(jobs), events);
+        refused(feature, "install-feature", "{\"requestId\":\"r-1\",\"id\":\"f\",\"bundles\":[]}", "bundles");
+        refused(feature, "install-feature", "{\"requestId\":\"r-1\",\"id\":\"f\",\"bundles\":[{\"url\":\"https://x\"}]}",
+                "bundles[0].sha256");
+        assertTrue(jobs.requests.isEmpty(), "no job submitted on refused arguments");
+    }
+
+    @Test
+    void upload() {
+        UploadHandler upload = new UploadHandler(() -> Optional.of(jobs));
+        refused(upload, "upload", "{\"requestId\":\"r-1\",\"index\":0,\"count\":1,\"data\":\"AA==\"}", "uploadId");
+        refused(upload, "upload", "{\"requestId\":\"r-1\",\"uploadId\":\"u/1\",\"index\":0,\"count\":1,\"data\":\"AA==\"}",
+                "uploadId");
+        refused(upload, "upload", "{\"requestId\":\"r-1\",\"uploadId\":\"u1\",\"index\":1,\"count\":1,\"data\":\"AA==\"}",
+                "index");
+        refused(upload, "upload", "{\"requestId\":\"r-1\",\"uploadId\":\"u1\",\"index\":0.5,\"count\":1,\"data\":\"AA==\"}",
+                "index");
+        refused(upload, "upload", "{\"requestId\":\"r-1\",\"uploadId\":\"u1\",\"index\":0,\"count\":0,\"data\":\"AA==\"}",
+                "count");
+        refused(upload, "upload", "{\"requestId\":\"r-1\",\"uploadId\":\"u1\",\"index\":0,\"count\":1,\"data\":\"%%\"}",
+                "data");
+        assertTrue(jobs.uploads.isEmpty());
+    }
+
+    @Test
+    void uploadWithoutDeployerIsUnavailable() {
+        CommandException e = assertThrows(CommandException.class, () -> new UploadHandler(Optional::empty).handle(
+                command("upload", "{\"requestId\":\"r-1\",\"uploadId\":\"u1\",\"index\":0,\"count\":1,\"data\":\"AA==\"}")));
+        assertEquals(ErrorCodes.UNAVAILABLE, e.code());
+    }
+
+    @Test
+    void budget() {
+        BudgetHandler budget = new BudgetHandler(Optional::empty);
+        refused(budget, "budget", "{\"requestId\":\"r-1\",\"maxMacs\":-5}", "maxMacs");
+        refused(budget, "budget", "{\"requestId\":\"r-1\",\"maxParams\":\"many\"}", "maxParams");
+        refused(budget, "budget", "{\"requestId\":\"r-1\",\"maxLatencyMillis\":0}", "maxLatencyMillis");
+        refused(budget, "budget", "{\"requestId\":\"r-1\",\"maxMemoryBytes\":1.5}", "maxMemoryBytes");
+    }
+
+    @Test
+    void budgetInForceShowsUnsetLimitsAsNull() {
+        var properties = new java.util.Hashtable<String, Object>(Map.of("maxMacs", 1000L, "maxLatencyMillis", 2.5));
+        var json = BudgetHandler.inForce(properties);
+        assertEquals(1000L, json.get("maxMacs").getAsLong());
+        assertEquals(2.5, json.get("maxLatencyMillis").getAsDouble());
+        assertTrue(json.get("maxParams").isJsonNull());
+    }
+}

@@ -1,0 +1,107 @@
+package io.morphgate.deployment.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.util.Base64;
+import java.util.HexFormat;
+
+import io.morphgate.api.deployment.Artifact;
+import io.morphgate.api.deployment.DeploymentException;
+import io.morphgate.api.deployment.DeploymentException.Code;
+import io.morphgate.deployment.internal.JarInspection.BundleFacts;
+
+/**
+ * Decides whether fetched bytes may be installed: the SHA-256 always, the Ed25519 signature by a trusted key (unless
+ * the gateway is configured to accept unsigned jars; a signature that is present is checked either way), then what
+ * the jar contains.
+ */
+final class ArtifactVerifier {
+
+    private static final System.Logger LOG = System.getLogger(ArtifactVerifier.class.getName());
+    /** A jar may unpack to this many times the size limit in total. */
+    private static final long UNPACKED_FACTOR = 8;
+
+    private final TrustedKeys keys;
+    private final boolean requireSignature;
+    private final long maxBytes;
+
+    ArtifactVerifier(TrustedKeys keys, boolean requireSignature, long maxBytes) {
+        this.keys = keys;
+        this.requireSignature = requireSignature;
+        this.maxBytes = maxBytes;
+    }
+
+    BundleFacts verify(Artifact artifact, Path jar) throws DeploymentException {
+        checkHash(artifact, jar);
+        checkSignature(artifact, jar);
+        return JarInspection.inspect(jar, maxBytes * UNPACKED_FACTOR);
+    }
+
+    private static void checkHash(Artifact artifact, Path jar) throws DeploymentException {
+        String actual = sha256(jar);
+        if (!actual.equalsIgnoreCase(artifact.sha256())) {
+            throw new DeploymentException(Code.HASH_MISMATCH, "SHA-256 of " + artifact.source() + " is " + actual
+                    + ", the request says " + artifact.sha256() + ": corrupted or not the jar meant");
+        }
+    }
+
+    private void checkSignature(Artifact artifact, Path jar) throws DeploymentException {
+        if (artifact.signature().isEmpty()) {
+            if (requireSignature) {
+                throw new DeploymentException(Code.SIGNATURE_MISSING, artifact.source() + " is not signed; this "
+                        + "gateway only installs jars signed by a trusted key");
+            }
+            LOG.log(Level.WARNING, "installing UNSIGNED jar {0}: requireSignature is off", artifact.source());
+            return;
+        }
+        String keyId = artifact.keyId().orElseThrow(() -> new DeploymentException(Code.UNTRUSTED_KEY,
+                artifact.source() + " is signed but names no keyId"));
+        PublicKey key;
+        try {
+            key = keys.find(keyId).orElseThrow(() -> new DeploymentException(Code.UNTRUSTED_KEY, "key '" + keyId
+                    + "' is not trusted by this gateway (no " + keyId + ".pub in " + keys.directory() + ")"));
+        } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
+            throw new DeploymentException(Code.UNTRUSTED_KEY, "trusted key '" + keyId + "' cannot be read: " + e, e);
+        }
+        if (!signatureHolds(key, artifact.signature().get(), jar)) {
+            throw new DeploymentException(Code.SIGNATURE_INVALID, "signature of " + artifact.source()
+                    + " does not match its bytes under key '" + keyId + "'");
+        }
+    }
+
+    private static boolean signatureHolds(PublicKey key, String signature, Path jar) throws DeploymentException {
+        try (InputStream in = Files.newInputStream(jar)) {
+            Signature verifier = Signature.getInstance("Ed25519");
+            verifier.initVerify(key);
+            byte[] buffer = new byte[64 * 1024];
+            for (int n; (n = in.read(buffer)) >= 0; ) {
+                verifier.update(buffer, 0, n);
+            }
+            return verifier.verify(Base64.getDecoder().decode(signature.trim()));
+        } catch (IllegalArgumentException | GeneralSecurityException e) {
+            return false;
+        } catch (IOException e) {
+            throw new DeploymentException(Code.INTERNAL, "cannot read " + jar + ": " + e, e);
+        }
+    }
+
+    static String sha256(Path file) throws DeploymentException {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[64 * 1024];
+            for (int n; (n = in.read(buffer)) >= 0; ) {
+                digest.update(buffer, 0, n);
+            }
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (IOException | GeneralSecurityException e) {
+            throw new DeploymentException(Code.INTERNAL, "cannot hash " + file + ": " + e, e);
+        }
+    }
+}

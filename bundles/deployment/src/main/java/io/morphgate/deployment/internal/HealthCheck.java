@@ -1,0 +1,110 @@
+package io.morphgate.deployment.internal;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.ServiceReference;
+
+import io.morphgate.api.deployment.DeploymentException;
+import io.morphgate.api.deployment.DeploymentException.Code;
+import io.morphgate.api.model.ModelControl;
+import io.morphgate.api.model.VariantState;
+import io.morphgate.api.variant.OperatorVariant;
+import io.morphgate.api.variant.VariantProperties;
+
+/**
+ * Is a started bundle healthy? It must be ACTIVE; if it registers operator variants, each must be accepted by the
+ * backbone. Operators register derived variants a few seconds after activation, so the check waits until the
+ * bundle's variant count has not changed for {@code settle} before it judges; one refused variant fails it at once.
+ */
+final class HealthCheck {
+
+    private static final long POLL_MILLIS = 100;
+
+    private final Supplier<Optional<ModelControl>> control;
+    private final Duration timeout;
+    private final Duration settle;
+
+    HealthCheck(Supplier<Optional<ModelControl>> control, Duration timeout, Duration settle) {
+        this.control = control;
+        this.timeout = timeout;
+        this.settle = settle;
+    }
+
+    /** Returns a summary for the journal, or throws HEALTH_CHECK_FAILED with what is wrong. */
+    String check(Bundle bundle, Consumer<String> note) throws DeploymentException, InterruptedException {
+        long start = System.nanoTime();
+        long deadline = start + timeout.toNanos();
+        long lastChange = start;
+        TreeSet<String> seen = new TreeSet<>();
+        String waitingFor = "the variant count to settle";
+        while (System.nanoTime() - deadline < 0) {
+            if (bundle.getState() != Bundle.ACTIVE) {
+                throw failed(bundle, "it is no longer ACTIVE (state " + bundle.getState() + ")");
+            }
+            TreeSet<String> ids = variantIds(bundle);
+            if (!ids.equals(seen)) {
+                seen = ids;
+                lastChange = System.nanoTime();
+                note.accept(ids.size() + " variants registered");
+            }
+            Optional<String> refused = refusal(bundle, ids);
+            if (refused.isPresent()) {
+                throw failed(bundle, refused.get());
+            }
+            if (System.nanoTime() - lastChange >= settle.toNanos()) {
+                if (ids.isEmpty()) {
+                    return "ACTIVE, no operator variants";
+                }
+                List<String> pending = pending(bundle, ids);
+                if (pending.isEmpty()) {
+                    return "ACTIVE, " + ids.size() + " variants accepted";
+                }
+                waitingFor = "the backbone's verdict on " + pending;
+            }
+            Thread.sleep(POLL_MILLIS);
+        }
+        throw failed(bundle, "timed out after " + timeout.toSeconds() + " s waiting for " + waitingFor);
+    }
+
+    private static TreeSet<String> variantIds(Bundle bundle) {
+        TreeSet<String> ids = new TreeSet<>();
+        ServiceReference<?>[] refs = bundle.getRegisteredServices();
+        for (ServiceReference<?> ref : refs == null ? new ServiceReference<?>[0] : refs) {
+            String[] classes = (String[]) ref.getProperty("objectClass");
+            if (List.of(classes).contains(OperatorVariant.class.getName())) {
+                Object id = ref.getProperty(VariantProperties.VARIANT_ID);
+                ids.add(id != null ? id.toString() : "service " + ref.getProperty("service.id"));
+            }
+        }
+        return ids;
+    }
+
+    private Optional<String> refusal(Bundle bundle, TreeSet<String> ids) {
+        return states(bundle).stream().filter(v -> ids.contains(v.descriptor().id()) && !v.accepted()
+                && v.refusalReason().isPresent())
+                .map(v -> "the backbone refused variant " + v.descriptor().id() + ": " + v.refusalReason().get())
+                .findFirst();
+    }
+
+    private List<String> pending(Bundle bundle, TreeSet<String> ids) {
+        List<String> pending = new ArrayList<>(ids);
+        states(bundle).stream().filter(VariantState::accepted).forEach(v -> pending.remove(v.descriptor().id()));
+        return pending;
+    }
+
+    private List<VariantState> states(Bundle bundle) {
+        return control.get().map(c -> c.status().variants().stream()
+                .filter(v -> v.bundleId() == bundle.getBundleId()).toList()).orElse(List.of());
+    }
+
+    private static DeploymentException failed(Bundle bundle, String why) {
+        return new DeploymentException(Code.HEALTH_CHECK_FAILED, bundle.getSymbolicName() + " is not healthy: " + why);
+    }
+}

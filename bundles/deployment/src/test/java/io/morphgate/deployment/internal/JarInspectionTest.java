@@ -1,0 +1,71 @@
+package io.morphgate.deployment.internal;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.morphgate.api.deployment.DeploymentException;
+import io.morphgate.api.deployment.DeploymentException.Code;
+
+class JarInspectionTest {
+
+    private static final Map<String, String> BUNDLE = Map.of("Bundle-ManifestVersion", "2",
+            "Bundle-SymbolicName", "io.example.op;singleton:=true");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void readsTheBundleIdentity() throws Exception {
+        Path jar = TestJars.jar(dir.resolve("ok.jar"), BUNDLE, Map.of("a/b.txt", new byte[100]));
+        var facts = JarInspection.inspect(jar, 1 << 20);
+        assertEquals("io.example.op", facts.symbolicName());
+        assertEquals("0.0.0", facts.version());
+    }
+
+    @Test
+    void refusesEntriesThatEscapeTheJar() throws Exception {
+        for (String name : new String[] {"../evil.sh", "a/../../evil", "/etc/cron.d/x", "C:/windows/x", "a\\..\\..\\x"}) {
+            Path jar = TestJars.jar(dir.resolve("slip.jar"), BUNDLE, Map.of(name, new byte[1]));
+            DeploymentException e = assertThrows(DeploymentException.class, () -> JarInspection.inspect(jar, 1 << 20), name);
+            assertEquals(Code.NOT_A_BUNDLE, e.code());
+            assertTrue(e.getMessage().contains("outside the jar"), e.getMessage());
+        }
+        assertDoesNotThrow(() -> JarInspection.checkName("a/..b/c..d"));
+    }
+
+    @Test
+    void refusesJarBombs() throws Exception {
+        Path jar = TestJars.jar(dir.resolve("bomb.jar"), BUNDLE, Map.of("zeros.bin", new byte[20 * 1024 * 1024]));
+        assertTrue(Files.size(jar) < 100_000, "the bomb is small: " + Files.size(jar));
+        DeploymentException e = assertThrows(DeploymentException.class, () -> JarInspection.inspect(jar, 1L << 30));
+        assertEquals(Code.NOT_A_BUNDLE, e.code());
+        assertTrue(e.getMessage().contains("jar bomb"), e.getMessage());
+    }
+
+    @Test
+    void refusesJarsThatUnpackBeyondTheLimit() throws Exception {
+        Path jar = dir.resolve("many.jar");
+        try (OutputStream out = Files.newOutputStream(jar); ZipOutputStream zip = new ZipOutputStream(out)) {
+            zip.putNextEntry(new ZipEntry("META-INF/MANIFEST.MF"));
+            zip.write("Manifest-Version: 1.0\nBundle-ManifestVersion: 2\nBundle-SymbolicName: x\n".getBytes());
+            for (int i = 0; i < 8; i++) {
+                zip.putNextEntry(new ZipEntry("part" + i));
+                zip.write(new byte[500_000]);
+            }
+        }
+        DeploymentException e = assertThrows(DeploymentException.class, () -> JarInspection.inspect(jar, 2_000_000));
+        assertEquals(Code.NOT_A_BUNDLE, e.code());
+    }
+}

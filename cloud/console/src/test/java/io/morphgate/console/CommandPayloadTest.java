@@ -1,0 +1,169 @@
+package io.morphgate.console;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.google.gson.JsonObject;
+
+import io.moquette.broker.Server;
+import io.moquette.broker.config.MemoryConfig;
+
+/** Each console command against an in-test Moquette broker and a fake gateway that answers like the control bundle. */
+class CommandPayloadTest {
+
+    @TempDir
+    static Path brokerDir;
+    @TempDir
+    Path dir;
+
+    private static Server broker;
+    private static FakeGateway gateway;
+    private static String url;
+
+    @BeforeAll
+    static void startBroker() throws Exception {
+        Properties p = new Properties();
+        p.setProperty("host", "127.0.0.1");
+        p.setProperty("port", "0");
+        p.setProperty("websocket_port", "disabled");
+        p.setProperty("allow_anonymous", "true");
+        p.setProperty("persistence_enabled", "false");
+        p.setProperty("data_path", brokerDir.toString());
+        p.setProperty("telemetry_enabled", "false");
+        broker = new Server();
+        broker.startServer(new MemoryConfig(p));
+        for (int i = 0; i < 500 && broker.getPort() <= 0; i++) {
+            Thread.sleep(10);
+        }
+        url = "tcp://127.0.0.1:" + broker.getPort();
+        gateway = new FakeGateway(url, "gw-a", "gw-b");
+    }
+
+    @AfterAll
+    static void stopBroker() throws Exception {
+        gateway.close();
+        broker.stopServer();
+    }
+
+    @BeforeEach
+    void forget() {
+        gateway.received.clear();
+    }
+
+    @Test
+    void pinGoesToEveryGatewayWithItsOwnRequestId() {
+        KeysTest.Result r = console("pin", "conv1", "lowrank-conv1-b0.5", "-g", "gw-a", "-g", "gw-b");
+        assertEquals(0, r.exit(), r.out());
+        assertEquals(2, gateway.received.size());
+        for (FakeGateway.Received c : gateway.received) {
+            assertEquals("pin", c.verb());
+            assertEquals("conv1", c.payload().get("slot").getAsString());
+            assertEquals("lowrank-conv1-b0.5", c.payload().get("variantId").getAsString());
+            UUID.fromString(c.payload().get("requestId").getAsString());
+        }
+        assertTrue(r.out().contains("gw-a pin ok") && r.out().contains("gw-b pin ok"), r.out());
+    }
+
+    @Test
+    void installSignsALocalJarAndFollowsTheJob() throws Exception {
+        Keys.generate(dir, "cloud-1");
+        Path jar = Files.write(dir.resolve("op.jar"), new byte[] {1, 2, 3});
+        KeysTest.Result r = console("install", jar.toString(), "--sign-with", dir.resolve("cloud-1.key").toString(),
+                "-g", "gw-a");
+        assertEquals(0, r.exit(), r.out());
+        JsonObject artifact = only("install").getAsJsonObject("artifact");
+        assertEquals(jar.toUri().toString(), artifact.get("url").getAsString());
+        assertEquals(Keys.sha256(new byte[] {1, 2, 3}), artifact.get("sha256").getAsString());
+        assertEquals(3, artifact.get("size").getAsLong());
+        assertEquals("cloud-1", artifact.get("keyId").getAsString());
+        assertTrue(Keys.verify(dir.resolve("cloud-1.pub"), new byte[] {1, 2, 3}, artifact.get("signature").getAsString()));
+        assertTrue(r.out().contains("gw-a job VERIFY 50%"), r.out());
+        assertTrue(r.out().contains("COMMITTED 100% committed -> done"), r.out());
+        assertFalse(r.out().contains("DOWNLOAD"), "another job's event was shown: " + r.out());
+    }
+
+    @Test
+    void updateAndInstallFromAUrlSendWhatTheyAreGiven() {
+        String sha = "a".repeat(64);
+        assertEquals(0, console("update", "io.morphgate.operator.fire", "https://cdn.example/fire.jar", "--sha256", sha,
+                "--signature", "c2ln", "--key-id", "cloud-1", "--size", "1234", "-g", "gw-b").exit());
+        JsonObject update = only("update");
+        assertEquals("io.morphgate.operator.fire", update.get("symbolicName").getAsString());
+        JsonObject artifact = update.getAsJsonObject("artifact");
+        assertEquals("https://cdn.example/fire.jar", artifact.get("url").getAsString());
+        assertEquals(sha, artifact.get("sha256").getAsString());
+        assertEquals("c2ln", artifact.get("signature").getAsString());
+        assertEquals("cloud-1", artifact.get("keyId").getAsString());
+        assertEquals(1234, artifact.get("size").getAsLong());
+        assertEquals(2, console("install", "https://cdn.example/fire.jar", "-g", "gw-b").exit(), "no --sha256: usage");
+    }
+
+    @Test
+    void bundleVerbsCarryTheSymbolicName() {
+        for (String verb : List.of("start", "stop", "uninstall")) {
+            gateway.received.clear();
+            assertEquals(0, console(verb, "io.morphgate.operator.lowrank", "-g", "gw-a").exit());
+            assertEquals("io.morphgate.operator.lowrank", only(verb).get("symbolicName").getAsString());
+        }
+    }
+
+    @Test
+    void queriesBudgetAndUnpin() {
+        assertEquals(0, console("list", "-g", "gw-a").exit());
+        assertEquals(1, only("bundles").size(), "list sends only the requestId");
+        gateway.received.clear();
+        assertEquals(0, console("budget", "--max-latency-ms", "5", "--max-macs", "4000000", "-g", "gw-a").exit());
+        JsonObject budget = only("budget");
+        assertEquals(5, budget.get("maxLatencyMillis").getAsLong());
+        assertEquals(4_000_000, budget.get("maxMacs").getAsLong());
+        assertFalse(budget.has("maxParams"));
+        gateway.received.clear();
+        assertEquals(0, console("unpin", "conv3", "-g", "gw-a").exit());
+        assertEquals("conv3", only("unpin").get("slot").getAsString());
+        gateway.received.clear();
+        assertEquals(0, console("variants", "-g", "gw-a").exit());
+        assertEquals(0, console("status", "-g", "gw-a").exit());
+    }
+
+    @Test
+    void anErrorReplyIsANonZeroExit() {
+        KeysTest.Result r = console("stop", "io.morphgate.onnxruntime", "-g", "gw-a");
+        assertEquals(Console.EXIT_ERROR_REPLY, r.exit());
+        assertTrue(r.out().contains("gw-a stop error PROTECTED_BUNDLE: io.morphgate.onnxruntime is protected"), r.out());
+    }
+
+    @Test
+    void aSilentGatewayTimesOut() {
+        KeysTest.Result r = console("status", "-g", "gw-a", "-g", "gw-silent", "--timeout", "1");
+        assertEquals(Console.EXIT_NO_REPLY, r.exit(), r.out());
+        assertTrue(r.out().contains("gw-a status ok"), r.out());
+        assertTrue(r.out().contains("gw-silent status timeout"), r.out());
+    }
+
+    private JsonObject only(String verb) {
+        assertEquals(1, gateway.received.size(), gateway.received.toString());
+        assertEquals(verb, gateway.received.get(0).verb());
+        return gateway.received.get(0).payload();
+    }
+
+    private static KeysTest.Result console(String... args) {
+        String[] withBroker = new String[args.length + 2];
+        System.arraycopy(args, 0, withBroker, 0, args.length);
+        withBroker[args.length] = "--broker";
+        withBroker[args.length + 1] = url;
+        return KeysTest.run(withBroker);
+    }
+}
