@@ -107,9 +107,8 @@ public final class Pipeline {
     private String description(BackboneTraining.Result r, FashionMnist train, FashionMnist test) {
         return String.format(java.util.Locale.ROOT, "Trained on Fashion-MNIST by cloud/trainer (DJL %s, PyTorch): "
                 + "%d epochs over %d training images, batch %d, Adam + cosine decay, seed %d%s; "
-                + "test accuracy %.4f on %d test images.", "0.36.0", r.epochs(), train.size(), options.batchSize(),
-                options.seed(), augmentation(), r.testAccuracy(),
-                test.size());
+                + "test accuracy %.4f on %d test images.", Engine.getDjlVersion(), r.epochs(), train.size(),
+                options.batchSize(), options.seed(), augmentation(), r.testAccuracy(), test.size());
     }
 
     private String augmentation() {

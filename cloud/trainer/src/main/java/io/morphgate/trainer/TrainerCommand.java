@@ -34,11 +34,11 @@ public final class TrainerCommand implements Callable<Integer> {
     int epochs = 10;
 
     @Option(names = "--match-steps", description = "Feature-matching steps per variant (default: ${DEFAULT-VALUE}).")
-    int matchSteps = 300;
+    int matchSteps = 200;
 
     @Option(names = {"--variant-steps", "--fine-tune-steps"},
             description = "Fine-tuning steps per variant (default: ${DEFAULT-VALUE}).")
-    int fineTuneSteps = 150;
+    int fineTuneSteps = 200;
 
     @Option(names = "--batch", description = "Batch size (default: ${DEFAULT-VALUE}).")
     int batchSize = 128;

@@ -25,7 +25,7 @@ final class VariantArtifacts {
             double seconds) {
     }
 
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
 
     private final TrainerOptions options;
     private final String backboneId;

@@ -27,7 +27,7 @@ final class VariantTraining {
     }
 
     private static final float MATCH_LEARNING_RATE = 3e-3f;
-    private static final float FINE_TUNE_LEARNING_RATE = 1e-3f;
+    private static final float FINE_TUNE_LEARNING_RATE = 2e-3f;
 
     private final TrainerOptions options;
     private final Progress progress;
