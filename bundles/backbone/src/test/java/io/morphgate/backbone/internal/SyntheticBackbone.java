@@ -19,9 +19,11 @@ import io.morphgate.onnx.GraphBuilder;
 import io.morphgate.onnx.OnnxModelIO;
 
 /**
- * Generates the backbone the gateway ships until trained weights exist: the slot architecture with fixed-seed
- * parameters. It writes exactly the two files the trainer will later write instead ({@code model/backbone.onnx} and
- * {@code model/slots.json}), so replacing it is a data change.
+ * Generates the backbone's structure with fixed-seed parameters: the template the cloud trainer starts from (it
+ * keeps a copy as {@code backbone-template.onnx}) and writes back, trained, as {@code model/backbone.onnx} and
+ * {@code model/slots.json}. The bundle ships the trained files; {@code BackboneArtifactsTest} checks that they keep
+ * this structure. Running {@link #main} overwrites the trained files with untrained ones: only to change the
+ * architecture, followed by a retraining.
  *
  * <pre>
  * input 1x28x28 -> stem conv3x3(1->16)+BN+ReLU
