@@ -5,6 +5,7 @@ import java.util.concurrent.CompletionStage;
 
 import io.morphgate.api.model.ModelControl;
 import io.morphgate.api.model.ModelStatus;
+import io.morphgate.api.model.VariantState;
 import io.morphgate.control.mqtt.internal.command.Arguments;
 import io.morphgate.control.mqtt.internal.command.Command;
 import io.morphgate.control.mqtt.internal.command.CommandException;
@@ -33,11 +34,34 @@ public final class PinHandler implements CommandHandler {
                 throw CommandException.invalidArgument("pins", "give either pins or slot + variantId, not both");
             }
             Map<String, String> pins = args.requiredStringMap("pins");
+            ModelStatus status = model.status();
+            for (Map.Entry<String, String> pin : pins.entrySet()) {
+                checkKnown(status, pin.getKey(), pin.getValue(), "pins." + pin.getKey(), "pins." + pin.getKey());
+            }
             swap = model.pin(pins);
         } else {
             String slot = args.requiredString("slot");
-            swap = model.pin(slot, args.requiredString("variantId"));
+            String variantId = args.requiredString("variantId");
+            checkKnown(model.status(), slot, variantId, "slot", "variantId");
+            swap = model.pin(slot, variantId);
         }
         return swap.thenApply(status -> Reply.ok(command, ModelJson.summary(status)));
+    }
+
+    /**
+     * Refuses an unknown slot, or a variant that is not offered for that slot, naming the field at fault; the backbone
+     * checks again when it swaps (a variant can go away in between), and its refusal is then INVALID_ARGUMENT too.
+     */
+    static void checkKnown(ModelStatus status, String slot, String variantId, String slotField, String variantField)
+            throws CommandException {
+        if (status.slots().stream().noneMatch(s -> s.spec().name().equals(slot))) {
+            throw CommandException.invalidArgument(slotField, "no slot '" + slot + "'; slots: "
+                    + status.slots().stream().map(s -> s.spec().name()).toList());
+        }
+        if (!"default".equals(variantId) && status.variants().stream().map(VariantState::descriptor)
+                .noneMatch(d -> d.slot().equals(slot) && d.id().equals(variantId))) {
+            throw CommandException.invalidArgument(variantField, "no variant '" + variantId + "' is offered for slot '"
+                    + slot + "' (see the variants verb)");
+        }
     }
 }

@@ -25,6 +25,14 @@ import io.morphgate.api.deployment.JobProgress;
 import io.morphgate.api.model.Configuration;
 import io.morphgate.api.model.ModelControl;
 import io.morphgate.api.model.ModelStatus;
+import io.morphgate.api.model.SlotState;
+import io.morphgate.api.model.VariantState;
+import io.morphgate.api.slot.SlotSpec;
+import io.morphgate.api.slot.TensorShape;
+import io.morphgate.api.variant.OperatorKind;
+import io.morphgate.api.variant.Provenance;
+import io.morphgate.api.variant.VariantDescriptor;
+import java.util.OptionalDouble;
 import io.morphgate.control.mqtt.internal.command.Command;
 import io.morphgate.control.mqtt.internal.command.CommandException;
 import io.morphgate.control.mqtt.internal.command.Json;
@@ -44,8 +52,21 @@ final class Fakes {
     }
 
     static ModelStatus statusOf(Map<String, String> configuration) {
+        List<SlotState> slots = java.util.stream.IntStream.rangeClosed(1, 4)
+                .mapToObj(i -> new SlotState(new SlotSpec("conv" + i, i - 1, new TensorShape(8, 8, 8),
+                        new TensorShape(8, 8, 8), 3, "Conv", 576, 36864), Optional.ofNullable(configuration.get("conv" + i)),
+                        Optional.empty()))
+                .toList();
+        // the variants the handler tests pin: "v" on conv2, "a" on conv1
+        List<VariantState> variants = List.of(offered("v", "conv2"), offered("a", "conv1"));
         return new ModelStatus("backbone-test", ModelStatus.State.SERVING, new Configuration(configuration), 2, 100, 1000,
-                List.of(), List.of(), List.of(), Optional.empty());
+                slots, variants, List.of(), Optional.empty());
+    }
+
+    private static VariantState offered(String id, String slot) {
+        return new VariantState(new VariantDescriptor(id, OperatorKind.LOW_RANK, slot, Map.of(), 10, 100,
+                Provenance.SYNTHETIC, "test", OptionalDouble.empty()), 7, true, Optional.empty(), false,
+                OptionalDouble.empty());
     }
 
     /** Records pins and unpins; unknown slots fail as the backbone does. */

@@ -38,6 +38,9 @@ class HandlerArgumentsTest {
         refused(pin, "pin", "{\"requestId\":\"r-1\",\"pins\":[\"conv2=v\"]}", "pins");
         refused(pin, "pin", "{\"requestId\":\"r-1\",\"pins\":{\"conv2\":1}}", "pins.conv2");
         refused(pin, "pin", "{\"requestId\":\"r-1\",\"pins\":{\"conv2\":\"v\"},\"slot\":\"conv2\"}", "pins");
+        refused(pin, "pin", "{\"requestId\":\"r-1\",\"slot\":\"conv9\",\"variantId\":\"v\"}", "slot");
+        refused(pin, "pin", "{\"requestId\":\"r-1\",\"slot\":\"conv1\",\"variantId\":\"v\"}", "variantId");
+        refused(pin, "pin", "{\"requestId\":\"r-1\",\"pins\":{\"conv2\":\"no-such\"}}", "pins.conv2");
         assertTrue(model.calls.isEmpty(), "nothing pinned on refused arguments");
         pin.handle(command("pin", "{\"requestId\":\"r-1\",\"slot\":\"conv2\",\"variantId\":\"v\"}"));
         pin.handle(command("pin", "{\"requestId\":\"r-1\",\"pins\":{\"conv1\":\"a\",\"conv3\":\"default\"}}"));
