@@ -32,6 +32,15 @@ public interface Deployer {
     /** Jobs a restart cut off, with what was done about them; reported once after start. */
     List<JobOutcome> recovered();
 
+    /**
+     * Whether the bundle with this id is protected: no job may stop, update or uninstall it (the framework, the core
+     * runtime, the backbone, the control and deployment bundles, and any bundle whose manifest says
+     * {@code Morphgate-Protected: true}, such as ONNX Runtime). False for an id no bundle has.
+     *
+     * @since 1.1
+     */
+    boolean isProtected(long bundleId);
+
     /** Stores a chunk of a jar sent inline; the jar is then installed with source {@code upload:<uploadId>}. */
     void upload(String uploadId, int index, int count, byte[] bytes) throws DeploymentException;
 }

@@ -60,9 +60,11 @@ public class GatewayDeployer implements Deployer {
     private final JobDispatch dispatch;
     private final Map<String, JobRun> running = new ConcurrentHashMap<>();
     private final List<JobOutcome> recovered = new CopyOnWriteArrayList<>();
+    private final BundleContext context;
 
     @Activate
     public GatewayDeployer(BundleContext context, DeploymentConfiguration config) throws IOException {
+        this.context = context;
         Path data = DataDirectories.data(context, config.dataDirectory());
         Path keys = DataDirectories.trustedKeys(context, config.trustedKeysDirectory(), data);
         this.requireSignature = config.requireSignature();
@@ -139,6 +141,12 @@ public class GatewayDeployer implements Deployer {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    @Override
+    public boolean isProtected(long bundleId) {
+        org.osgi.framework.Bundle bundle = context.getBundle(bundleId);
+        return bundle != null && ProtectedBundles.isProtected(bundle);
     }
 
     @Override

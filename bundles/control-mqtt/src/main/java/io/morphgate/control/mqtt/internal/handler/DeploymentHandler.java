@@ -7,9 +7,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
-import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
-
 import com.google.gson.JsonObject;
 
 import io.morphgate.api.deployment.Deployer;
@@ -33,12 +30,10 @@ import io.morphgate.control.mqtt.internal.command.Reply;
  */
 public abstract class DeploymentHandler implements CommandHandler {
 
-    private final BundleContext context;
     private final Supplier<Optional<Deployer>> deployer;
     private final EventPublisher events;
 
-    protected DeploymentHandler(BundleContext context, Supplier<Optional<Deployer>> deployer, EventPublisher events) {
-        this.context = context;
+    protected DeploymentHandler(Supplier<Optional<Deployer>> deployer, EventPublisher events) {
         this.deployer = deployer;
         this.events = events;
     }
@@ -49,7 +44,7 @@ public abstract class DeploymentHandler implements CommandHandler {
     @Override
     public final CompletionStage<Reply> handle(Command command) throws CommandException {
         DeploymentRequest request = request(command);
-        refuseProtected(request);
+        // the deployer refuses protected bundles (PROTECTED_BUNDLE) before it queues anything: one rule, one place
         Deployer jobs = deployer.get().orElseThrow(() -> new CommandException(ErrorCodes.UNAVAILABLE,
                 "no deployer is running on this gateway; retry the same request id when it is"));
         CompletionStage<JobOutcome> job;
@@ -90,23 +85,5 @@ public abstract class DeploymentHandler implements CommandHandler {
                 : DeploymentException.Code.INTERNAL;
         return new JobOutcome(requestId, JobProgress.Stage.FAILED, Optional.of(code), String.valueOf(cause.getMessage()),
                 List.of(), false);
-    }
-
-    /** Stop, update and uninstall never reach a protected bundle, with or without a deployer. */
-    private void refuseProtected(DeploymentRequest request) throws CommandException {
-        if (request.symbolicName().isEmpty() || request.action() == DeploymentRequest.Action.START) {
-            return;
-        }
-        String name = request.symbolicName().get();
-        for (Bundle b : context.getBundles()) {
-            if (name.equals(b.getSymbolicName()) && ProtectedBundles.isProtected(b)) {
-                throw new CommandException(ErrorCodes.PROTECTED_BUNDLE, "refused to "
-                        + request.action().name().toLowerCase() + " " + name
-                        + ": it is protected; the gateway needs it to run and it changes only with the distribution");
-            }
-        }
-        if (ProtectedBundles.SYMBOLIC_NAMES.contains(name)) {
-            throw new CommandException(ErrorCodes.PROTECTED_BUNDLE, name + " is protected");
-        }
     }
 }

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
-import org.osgi.framework.BundleContext;
 
 import io.morphgate.api.deployment.Artifact;
 import io.morphgate.api.deployment.Deployer;
@@ -19,8 +18,8 @@ import io.morphgate.control.mqtt.internal.command.EventPublisher;
 /** {@code install-feature}: {@code id} + {@code bundles} [artifact, ...]: all installed and started, or none. */
 public final class InstallFeatureHandler extends DeploymentHandler {
 
-    public InstallFeatureHandler(BundleContext context, Supplier<Optional<Deployer>> deployer, EventPublisher events) {
-        super(context, deployer, events);
+    public InstallFeatureHandler(Supplier<Optional<Deployer>> deployer, EventPublisher events) {
+        super(deployer, events);
     }
 
     @Override

@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
-import org.osgi.framework.BundleContext;
 
 import io.morphgate.api.deployment.Deployer;
 import io.morphgate.api.deployment.DeploymentRequest;
@@ -17,8 +16,8 @@ import io.morphgate.control.mqtt.internal.command.EventPublisher;
 /** {@code uninstall-feature}: {@code id}: removes the bundles a feature installed. */
 public final class UninstallFeatureHandler extends DeploymentHandler {
 
-    public UninstallFeatureHandler(BundleContext context, Supplier<Optional<Deployer>> deployer, EventPublisher events) {
-        super(context, deployer, events);
+    public UninstallFeatureHandler(Supplier<Optional<Deployer>> deployer, EventPublisher events) {
+        super(deployer, events);
     }
 
     @Override

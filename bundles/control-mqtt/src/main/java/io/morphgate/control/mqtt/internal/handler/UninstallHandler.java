@@ -3,7 +3,6 @@ package io.morphgate.control.mqtt.internal.handler;
 import java.util.Optional;
 import java.util.function.Supplier;
 
-import org.osgi.framework.BundleContext;
 
 import io.morphgate.api.deployment.Deployer;
 import io.morphgate.api.deployment.DeploymentRequest;
@@ -16,8 +15,8 @@ import io.morphgate.control.mqtt.internal.command.EventPublisher;
 /** {@code uninstall}: {@code symbolicName}: stops and removes a bundle. */
 public final class UninstallHandler extends DeploymentHandler {
 
-    public UninstallHandler(BundleContext context, Supplier<Optional<Deployer>> deployer, EventPublisher events) {
-        super(context, deployer, events);
+    public UninstallHandler(Supplier<Optional<Deployer>> deployer, EventPublisher events) {
+        super(deployer, events);
     }
 
     @Override

@@ -3,7 +3,6 @@ package io.morphgate.control.mqtt.internal.handler;
 import java.util.Optional;
 import java.util.function.Supplier;
 
-import org.osgi.framework.BundleContext;
 
 import io.morphgate.api.deployment.Deployer;
 import io.morphgate.api.deployment.DeploymentRequest;
@@ -16,8 +15,8 @@ import io.morphgate.control.mqtt.internal.command.EventPublisher;
 /** {@code update}: {@code symbolicName} + {@code artifact}: replaces an installed bundle with a new jar. */
 public final class UpdateHandler extends DeploymentHandler {
 
-    public UpdateHandler(BundleContext context, Supplier<Optional<Deployer>> deployer, EventPublisher events) {
-        super(context, deployer, events);
+    public UpdateHandler(Supplier<Optional<Deployer>> deployer, EventPublisher events) {
+        super(deployer, events);
     }
 
     @Override

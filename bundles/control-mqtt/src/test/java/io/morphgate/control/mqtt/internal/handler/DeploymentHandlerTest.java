@@ -2,6 +2,7 @@ package io.morphgate.control.mqtt.internal.handler;
 
 import static io.morphgate.control.mqtt.internal.handler.Fakes.command;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -30,7 +31,7 @@ class DeploymentHandlerTest {
 
     @Test
     void installIsAcceptedAtOnceThenProgressThenTheOutcome() throws Exception {
-        InstallHandler install = new InstallHandler(Fakes.context(), () -> Optional.of(jobs), events);
+        InstallHandler install = new InstallHandler(() -> Optional.of(jobs), events);
         Reply accepted = install.handle(command("install", "{\"requestId\":\"r-1\",\"artifact\":{\"url\":\"https://repo/x.jar\","
                 + "\"sha256\":\"" + sha.toUpperCase() + "\",\"signature\":\"c2ln\",\"keyId\":\"cloud-1\",\"size\":10}}"))
                 .toCompletableFuture().get();
@@ -57,24 +58,32 @@ class DeploymentHandlerTest {
     @Test
     void refusalsOfTheDeployerAreTheReply() {
         jobs.refusal = new DeploymentException(DeploymentException.Code.BUSY, "a job is running");
-        CommandException e = assertThrows(CommandException.class, () -> new StartHandler(Fakes.context(),
-                () -> Optional.of(jobs), events).handle(command("start", "{\"requestId\":\"r-1\",\"symbolicName\":\"x\"}")));
+        CommandException e = assertThrows(CommandException.class, () -> new StartHandler(() -> Optional.of(jobs), events).handle(command("start", "{\"requestId\":\"r-1\",\"symbolicName\":\"x\"}")));
         assertEquals("BUSY", e.code());
     }
 
     @Test
-    void protectedBundlesAreRefusedEvenWithoutADeployer() {
-        var context = Fakes.context(Fakes.bundle(0, "org.apache.felix.framework", false),
-                Fakes.bundle(5, "io.morphgate.onnxruntime", true), Fakes.bundle(9, "vendor.thing", true),
-                Fakes.bundle(7, "io.morphgate.operator.lowrank", false));
-        for (String name : List.of("io.morphgate.onnxruntime", "vendor.thing", "org.apache.felix.framework",
-                "io.morphgate.control.mqtt")) {
-            CommandException e = assertThrows(CommandException.class, () -> new StopHandler(context, Optional::empty,
+    void withoutADeployerEveryDeploymentVerbIsUnavailable() {
+        for (String name : List.of("io.morphgate.onnxruntime", "io.morphgate.operator.lowrank")) {
+            CommandException e = assertThrows(CommandException.class, () -> new StopHandler(Optional::empty,
                     events).handle(command("stop", "{\"requestId\":\"r-1\",\"symbolicName\":\"" + name + "\"}")));
-            assertEquals(ErrorCodes.PROTECTED_BUNDLE, e.code(), name);
+            assertEquals(ErrorCodes.UNAVAILABLE, e.code(), name);
         }
-        CommandException e = assertThrows(CommandException.class, () -> new UninstallHandler(context, Optional::empty,
-                events).handle(command("uninstall", "{\"requestId\":\"r-1\",\"symbolicName\":\"io.morphgate.operator.lowrank\"}")));
-        assertEquals(ErrorCodes.UNAVAILABLE, e.code());
+    }
+
+    @Test
+    void bundlesReportsProtectionAsTheDeployerJudgesIt() throws Exception {
+        var context = Fakes.context(Fakes.bundle(0, "org.apache.felix.framework", false),
+                Fakes.bundle(7, "io.morphgate.operator.lowrank", false));
+        jobs.protectedIds.add(0L);
+        var bundles = new BundlesHandler(context, () -> Optional.of(jobs))
+                .handle(command("bundles", "{\"requestId\":\"r-1\"}")).toCompletableFuture().get()
+                .result().orElseThrow().getAsJsonObject().getAsJsonArray("bundles");
+        assertTrue(bundles.get(0).getAsJsonObject().get("protected").getAsBoolean());
+        assertFalse(bundles.get(1).getAsJsonObject().get("protected").getAsBoolean());
+        var unknown = new BundlesHandler(context, Optional::empty)
+                .handle(command("bundles", "{\"requestId\":\"r-2\"}")).toCompletableFuture().get()
+                .result().orElseThrow().getAsJsonObject().getAsJsonArray("bundles");
+        assertTrue(unknown.get(0).getAsJsonObject().get("protected").isJsonNull(), "no deployer: unknown");
     }
 }

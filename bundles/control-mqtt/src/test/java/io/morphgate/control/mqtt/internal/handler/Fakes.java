@@ -108,9 +108,15 @@ final class Fakes {
     static final class Jobs implements Deployer {
         final List<DeploymentRequest> requests = new ArrayList<>();
         final List<String> uploads = new ArrayList<>();
+        final java.util.Set<Long> protectedIds = new java.util.HashSet<>();
         final CompletableFuture<JobOutcome> outcome = new CompletableFuture<>();
         Consumer<JobProgress> progress;
         DeploymentException refusal;
+
+        @Override
+        public boolean isProtected(long bundleId) {
+            return protectedIds.contains(bundleId);
+        }
 
         @Override
         public CompletionStage<JobOutcome> submit(DeploymentRequest request, Consumer<JobProgress> progress)

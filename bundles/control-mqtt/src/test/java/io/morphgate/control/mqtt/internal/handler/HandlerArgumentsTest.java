@@ -73,7 +73,7 @@ class HandlerArgumentsTest {
         var context = Fakes.context();
         var events = new io.morphgate.control.mqtt.internal.command.EventPublisher(
                 new io.morphgate.control.mqtt.internal.command.RecordingOutbox());
-        InstallHandler install = new InstallHandler(context, () -> Optional.of(jobs), events);
+        InstallHandler install = new InstallHandler(() -> Optional.of(jobs), events);
         refused(install, "install", "{\"requestId\":\"r-1\"}", "artifact");
         refused(install, "install", "{\"requestId\":\"r-1\",\"artifact\":\"http://x\"}", "artifact");
         refused(install, "install", "{\"requestId\":\"r-1\",\"artifact\":{\"sha256\":\"" + "a".repeat(64) + "\"}}",
@@ -84,17 +84,17 @@ class HandlerArgumentsTest {
                 "artifact.sha256");
         refused(install, "install", "{\"requestId\":\"r-1\",\"artifact\":{\"url\":\"https://x/y.jar\",\"sha256\":\""
                 + "a".repeat(64) + "\",\"size\":-1}}", "artifact.size");
-        refused(new UpdateHandler(context, () -> Optional.of(jobs), events), "update",
+        refused(new UpdateHandler(() -> Optional.of(jobs), events), "update",
                 "{\"requestId\":\"r-1\",\"artifact\":{}}", "symbolicName");
-        refused(new StopHandler(context, () -> Optional.of(jobs), events), "stop", "{\"requestId\":\"r-1\"}",
+        refused(new StopHandler(() -> Optional.of(jobs), events), "stop", "{\"requestId\":\"r-1\"}",
                 "symbolicName");
-        refused(new StartHandler(context, () -> Optional.of(jobs), events), "start",
+        refused(new StartHandler(() -> Optional.of(jobs), events), "start",
                 "{\"requestId\":\"r-1\",\"symbolicName\":true}", "symbolicName");
-        refused(new UninstallHandler(context, () -> Optional.of(jobs), events), "uninstall",
+        refused(new UninstallHandler(() -> Optional.of(jobs), events), "uninstall",
                 "{\"requestId\":\"r-1\",\"symbolicName\":\"\"}", "symbolicName");
-        refused(new UninstallFeatureHandler(context, () -> Optional.of(jobs), events), "uninstall-feature",
+        refused(new UninstallFeatureHandler(() -> Optional.of(jobs), events), "uninstall-feature",
                 "{\"requestId\":\"r-1\"}", "id");
-        InstallFeatureHandler feature = new InstallFeatureHandler(context, () -> Optional.of(jobs), events);
+        InstallFeatureHandler feature = new InstallFeatureHandler(() -> Optional.of(jobs), events);
         refused(feature, "install-feature", "{\"requestId\":\"r-1\",\"id\":\"f\",\"bundles\":[]}", "bundles");
         refused(feature, "install-feature", "{\"requestId\":\"r-1\",\"id\":\"f\",\"bundles\":[{\"url\":\"https://x\"}]}",
                 "bundles[0].sha256");
