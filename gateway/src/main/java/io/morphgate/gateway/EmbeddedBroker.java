@@ -53,7 +53,8 @@ final class EmbeddedBroker implements AutoCloseable {
         p.setProperty("port", String.valueOf(settings.port()));
         p.setProperty("websocket_port", "disabled");
         p.setProperty("allow_anonymous", "true");
-        p.setProperty("allow_zero_byte_client_id", "false");
+        // MQTT 3.1.1 lets a clean-session client leave its id to the broker; mosquitto_sub/_pub 2 do so by default
+        p.setProperty("allow_zero_byte_client_id", "true");
         p.setProperty("persistence_enabled", "true");
         p.setProperty("data_path", dataDir.toAbsolutePath().toString());
         // h2, not the segmented queues: those preallocate 64 MB pages, too much for a gateway's disk.

@@ -52,8 +52,14 @@ public final class Subscriber implements AutoCloseable {
     /** Subscribes as {@code user} to {@code topicFilter} at QoS 1; waits until the subscription is in place. */
     public static Subscriber start(Mosquitto broker, String user, String topicFilter)
             throws IOException, InterruptedException {
+        return start(broker.connection(user), topicFilter);
+    }
+
+    /** Subscribes with the given mosquitto_sub connection options ({@code -h}, {@code -p}, ...). */
+    public static Subscriber start(List<String> connection, String topicFilter)
+            throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("mosquitto_sub"));
-        cmd.addAll(broker.connection(user));
+        cmd.addAll(connection);
         cmd.addAll(List.of("-q", "1", "-v", "-t", topicFilter));
         Subscriber subscriber = new Subscriber(new ProcessBuilder(cmd).redirectErrorStream(true).start());
         Thread.sleep(500); // SUBACK is not observable from outside mosquitto_sub; half a second is ample on loopback
