@@ -1,5 +1,6 @@
 package io.morphgate.gateway.e2e;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,8 +12,11 @@ import java.security.MessageDigest;
 import java.security.Signature;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.Map;
+import java.util.Random;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
+import java.util.jar.JarInputStream;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 
@@ -63,6 +67,33 @@ public final class CloudSigner {
         artifact.addProperty("keyId", keyId);
         artifact.addProperty("size", jar.length);
         return artifact;
+    }
+
+    /**
+     * A copy of {@code jar} with main manifest attributes replaced (e.g. a new Bundle-Version) and, if
+     * {@code paddingBytes} > 0, an incompressible resource of that size added: another build of the same bundle.
+     */
+    public static byte[] rebuilt(byte[] jar, Map<String, String> attributes, int paddingBytes) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (JarInputStream in = new JarInputStream(new ByteArrayInputStream(jar))) {
+            Manifest manifest = new Manifest(in.getManifest());
+            attributes.forEach((k, v) -> manifest.getMainAttributes().putValue(k, v));
+            try (JarOutputStream out = new JarOutputStream(bytes, manifest)) {
+                for (JarEntry e; (e = in.getNextJarEntry()) != null; ) {
+                    out.putNextEntry(new JarEntry(e.getName()));
+                    in.transferTo(out);
+                    out.closeEntry();
+                }
+                if (paddingBytes > 0) {
+                    byte[] noise = new byte[paddingBytes];
+                    new Random(42).nextBytes(noise);
+                    out.putNextEntry(new JarEntry("padding/noise.bin"));
+                    out.write(noise);
+                    out.closeEntry();
+                }
+            }
+        }
+        return bytes.toByteArray();
     }
 
     /** A jar with the given main attributes (and no classes): a bundle or not, depending on what they say. */

@@ -1,89 +1,157 @@
 package io.morphgate.gateway.e2e;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-
-import com.sun.net.httpserver.HttpServer;
+import java.util.concurrent.TimeUnit;
 
 /**
- * An HTTP server on loopback that serves jars to the gateway under test. A jar published as "stalling" is sent
- * half-way, then the connection hangs until {@link #release()}: a download the gateway is in the middle of.
+ * A minimal HTTP/1.1 file server on loopback (raw sockets, one connection per request, {@code Connection: close}),
+ * serving jars to the gateway under test. Raw sockets because the drills need what an HTTP server library will not
+ * do: cut a response half-way. It honours {@code Range: bytes=N-} with 206, as the gateway's resumed downloads expect.
+ * <ul>
+ * <li>{@link #publish}: served whole;</li>
+ * <li>{@link #publishDropping}: the first full request gets half the bytes, then the connection closes;</li>
+ * <li>{@link #publishStalling}: the first full request gets half the bytes, then hangs until {@link #release};
+ * then the connection closes.</li>
+ * </ul>
  */
 public final class JarServer implements AutoCloseable {
 
-    private final HttpServer server;
-    private final Map<String, byte[]> jars = new ConcurrentHashMap<>();
-    private final Map<String, Boolean> stalling = new ConcurrentHashMap<>();
-    private final CountDownLatch stalled = new CountDownLatch(1);
-    private final CountDownLatch release = new CountDownLatch(1);
+    private enum Mode { WHOLE, DROP_FIRST, STALL_FIRST }
+
+    private record Served(byte[] jar, Mode mode, CountDownLatch stalled, CountDownLatch release) {
+    }
+
+    private final ServerSocket socket;
+    private final Map<String, Served> jars = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> firstDone = new ConcurrentHashMap<>();
+    private final List<String> ranges = new CopyOnWriteArrayList<>();
 
     public JarServer() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
-        server.setExecutor(Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "jar-server");
-            t.setDaemon(true);
-            return t;
-        }));
-        server.createContext("/", exchange -> {
-            String name = exchange.getRequestURI().getPath().substring(1);
-            byte[] jar = jars.get(name);
-            if (jar == null) {
-                exchange.sendResponseHeaders(404, -1);
-                exchange.close();
+        socket = new ServerSocket(0, 16, InetAddress.getLoopbackAddress());
+        Thread acceptor = new Thread(() -> {
+            while (!socket.isClosed()) {
+                try {
+                    Socket client = socket.accept();
+                    Thread t = new Thread(() -> serve(client), "jar-server");
+                    t.setDaemon(true);
+                    t.start();
+                } catch (IOException e) {
+                    // closed
+                }
+            }
+        }, "jar-server-accept");
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    private void serve(Socket client) {
+        try (client) {
+            BufferedReader in = new BufferedReader(new InputStreamReader(client.getInputStream(),
+                    StandardCharsets.ISO_8859_1));
+            String requestLine = in.readLine();
+            if (requestLine == null) {
                 return;
             }
-            exchange.getResponseHeaders().add("Content-Type", "application/java-archive");
-            exchange.sendResponseHeaders(200, jar.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                if (stalling.getOrDefault(name, false)) {
-                    out.write(jar, 0, jar.length / 2);
-                    out.flush();
-                    stalled.countDown();
-                    release.await();
-                    return; // connection closed short of Content-Length
+            String path = requestLine.split(" ")[1];
+            String name = path.substring(path.lastIndexOf('/') + 1);
+            int from = 0;
+            for (String line; (line = in.readLine()) != null && !line.isEmpty(); ) {
+                if (line.toLowerCase(Locale.ROOT).startsWith("range: bytes=")) {
+                    from = Integer.parseInt(line.substring(13, line.indexOf('-')).trim());
                 }
-                out.write(jar);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (IOException e) {
-                // the gateway went away mid-download (killed): expected in the crash drill
             }
-        });
-        server.start();
+            OutputStream out = client.getOutputStream();
+            Served served = jars.get(name);
+            if (served == null) {
+                out.write("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".getBytes());
+                return;
+            }
+            byte[] jar = served.jar();
+            if (from > 0) {
+                ranges.add(name + " bytes=" + from + "-");
+                out.write(("HTTP/1.1 206 Partial Content\r\nContent-Type: application/java-archive\r\nContent-Length: "
+                        + (jar.length - from) + "\r\nContent-Range: bytes " + from + "-" + (jar.length - 1) + "/"
+                        + jar.length + "\r\nAccept-Ranges: bytes\r\nConnection: close\r\n\r\n").getBytes());
+                out.write(jar, from, jar.length - from);
+                out.flush();
+                return;
+            }
+            out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/java-archive\r\nContent-Length: " + jar.length
+                    + "\r\nAccept-Ranges: bytes\r\nConnection: close\r\n\r\n").getBytes());
+            boolean first = firstDone.putIfAbsent(name, true) == null;
+            if (served.mode() == Mode.WHOLE || !first) {
+                out.write(jar);
+                out.flush();
+                return;
+            }
+            out.write(jar, 0, jar.length / 2);
+            out.flush();
+            if (served.mode() == Mode.STALL_FIRST) {
+                served.stalled().countDown();
+                served.release().await();
+            }
+            // closing the socket here cuts the response short of its Content-Length
+        } catch (IOException e) {
+            // the gateway went away (killed): expected in the crash drills
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     public String publish(String name, byte[] jar) {
-        jars.put(name, jar);
+        jars.put(name, new Served(jar, Mode.WHOLE, new CountDownLatch(0), new CountDownLatch(0)));
+        return url(name);
+    }
+
+    public String publishDropping(String name, byte[] jar) {
+        jars.put(name, new Served(jar, Mode.DROP_FIRST, new CountDownLatch(0), new CountDownLatch(0)));
         return url(name);
     }
 
     public String publishStalling(String name, byte[] jar) {
-        stalling.put(name, true);
-        return publish(name, jar);
+        jars.put(name, new Served(jar, Mode.STALL_FIRST, new CountDownLatch(1), new CountDownLatch(1)));
+        return url(name);
     }
 
-    /** Waits until a stalling download has sent its first half. */
-    public boolean awaitStalled(long seconds) throws InterruptedException {
-        return stalled.await(seconds, java.util.concurrent.TimeUnit.SECONDS);
+    /** Waits until the first download of a stalling jar has sent its first half. */
+    public boolean awaitStalled(String name, long seconds) throws InterruptedException {
+        return jars.get(name).stalled().await(seconds, TimeUnit.SECONDS);
     }
 
-    public void release() {
-        release.countDown();
+    /** Lets the stalled download of this jar end, cut short of its length. */
+    public void release(String name) {
+        jars.get(name).release().countDown();
+    }
+
+    /** The Range requests received, as "name bytes=N-". */
+    public List<String> ranges() {
+        return List.copyOf(ranges);
     }
 
     public String url(String name) {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + "/" + name;
+        return "http://127.0.0.1:" + socket.getLocalPort() + "/" + name;
     }
 
     @Override
     public void close() {
-        release();
-        server.stop(0);
+        jars.values().forEach(s -> s.release().countDown());
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // closing anyway
+        }
     }
 }

@@ -100,6 +100,32 @@ public final class Mosquitto implements AutoCloseable {
         return publish(user, topic, payload.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** SIGKILL: the broker dies without saving its state or closing connections in order. */
+    public void kill() throws IOException, InterruptedException {
+        String pid = Files.readString(dir.resolve("mosquitto.pid")).trim();
+        new ProcessBuilder("kill", "-9", pid).start().waitFor(10, TimeUnit.SECONDS);
+        for (int i = 0; i < 100 && Files.exists(Path.of("/proc", pid)); i++) {
+            Thread.sleep(50);
+        }
+    }
+
+    /** Starts the broker again with the same configuration, ports, certificates, passwords and data folder. */
+    public void restart() throws IOException, InterruptedException {
+        Files.deleteIfExists(dir.resolve("mosquitto.pid"));
+        Process p = new ProcessBuilder("mosquitto", "-c", dir.resolve("mosquitto.conf").toString(), "-d")
+                .redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        p.waitFor(30, TimeUnit.SECONDS);
+        for (int i = 0; i < 100; i++) {
+            try (java.net.Socket ignored = new java.net.Socket("127.0.0.1", tlsPort())) {
+                return;
+            } catch (IOException e) {
+                Thread.sleep(100);
+            }
+        }
+        throw new IOException("mosquitto did not come back; see " + log());
+    }
+
     @Override
     public void close() throws IOException, InterruptedException {
         new ProcessBuilder("bash", SCRIPT.toString(), "--stop", dir.toString()).start().waitFor(10, TimeUnit.SECONDS);

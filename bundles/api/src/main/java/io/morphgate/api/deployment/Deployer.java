@@ -29,15 +29,20 @@ public interface Deployer {
     /** The outcome of a finished job, if the journal has it. */
     Optional<JobOutcome> outcome(String requestId);
 
-    /** Jobs a restart cut off, with what was done about them; reported once after start. */
-    List<JobOutcome> recovered();
+    /**
+     * Jobs a restart cut off, with what was done about them: completes once the deployer has settled them all (at
+     * start, on its worker, before any new job runs), with an empty list when there were none.
+     *
+     * @since 2.0 (1.x returned the list at once, which a caller could ask for before the settling had finished)
+     */
+    CompletionStage<List<JobOutcome>> recovered();
 
     /**
      * Whether the bundle with this id is protected: no job may stop, update or uninstall it (the framework, the core
      * runtime, the backbone, the control and deployment bundles, and any bundle whose manifest says
      * {@code Morphgate-Protected: true}, such as ONNX Runtime). False for an id no bundle has.
      *
-     * @since 1.1
+     * @since 2.0
      */
     boolean isProtected(long bundleId);
 

@@ -88,6 +88,8 @@ final class ArtifactFetcher {
                 pause(attempt);
             }
         }
+        // the job fails: its partial bytes would only fill the disk (a later job downloads afresh)
+        Files.deleteIfExists(part);
         throw new DeploymentException(Code.DOWNLOAD_FAILED, "download of " + source + " failed after " + ATTEMPTS
                 + " attempts: " + last, last);
     }

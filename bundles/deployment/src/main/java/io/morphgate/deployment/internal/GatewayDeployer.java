@@ -8,10 +8,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 
 import org.osgi.framework.BundleContext;
@@ -60,6 +60,7 @@ public class GatewayDeployer implements Deployer {
     private final JobDispatch dispatch;
     private final Map<String, JobRun> running = new ConcurrentHashMap<>();
     private final List<JobOutcome> recovered = new CopyOnWriteArrayList<>();
+    private final CompletableFuture<List<JobOutcome>> recoveryDone = new CompletableFuture<>();
     private final BundleContext context;
 
     @Activate
@@ -155,8 +156,8 @@ public class GatewayDeployer implements Deployer {
     }
 
     @Override
-    public List<JobOutcome> recovered() {
-        return List.copyOf(recovered);
+    public CompletionStage<List<JobOutcome>> recovered() {
+        return recoveryDone.copy();
     }
 
     @Override
@@ -183,6 +184,7 @@ public class GatewayDeployer implements Deployer {
     private void recoverCutOffJobs() throws IOException {
         List<JobRun> runs = journal.unfinished().stream().map(r -> new JobRun(r, journal, p -> { })).toList();
         if (runs.isEmpty()) {
+            recoveryDone.complete(List.of());
             return;
         }
         for (JobRun run : runs) {
@@ -190,13 +192,16 @@ public class GatewayDeployer implements Deployer {
             run.outcome().thenAccept(recovered::add);
         }
         try {
-            queue.submit(() -> runs.forEach(run -> {
-                try {
-                    dispatch.recover(run);
-                } finally {
-                    running.remove(run.record().requestId);
-                }
-            }));
+            queue.submit(() -> {
+                runs.forEach(run -> {
+                    try {
+                        dispatch.recover(run);
+                    } finally {
+                        running.remove(run.record().requestId);
+                    }
+                });
+                recoveryDone.complete(List.copyOf(recovered));
+            });
         } catch (DeploymentException e) {
             throw new IllegalStateException("the new job queue refused the recovery", e);
         }

@@ -1,5 +1,6 @@
 package io.morphgate.deployment.internal;
 
+import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -73,7 +74,13 @@ final class JobRun {
             record.percent = 100;
             record.stage = stage;
             record.message = message;
-            journal.write(record);
+            try {
+                journal.write(record);
+            } catch (UncheckedIOException e) {
+                // e.g. the disk is full: the outcome is still reported, but a restart will not find it journalled
+                LOG.log(Level.ERROR, "job {0}: cannot journal its outcome {1}: {2}", record.requestId, stage,
+                        e.getCause());
+            }
             Level level = stage == Stage.COMMITTED ? Level.INFO : Level.WARNING;
             LOG.log(level, "job {0} {1}{2}: {3}", record.requestId, stage, error == null ? "" : " " + error, message);
             JobProgress progress = record.progress();

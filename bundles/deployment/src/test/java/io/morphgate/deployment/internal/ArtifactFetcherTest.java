@@ -47,6 +47,13 @@ class ArtifactFetcherTest {
         new Random(7).nextBytes(body);
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/cut.jar", this::cutOnce);
+        server.createContext("/always-cut.jar", ex -> {
+            ex.sendResponseHeaders(200, body.length);
+            OutputStream out = ex.getResponseBody();
+            out.write(body, 0, 1000);
+            out.flush();
+            ex.close();
+        });
         server.createContext("/big.jar", ex -> {
             ex.sendResponseHeaders(200, body.length);
             try (OutputStream out = ex.getResponseBody()) {
@@ -104,6 +111,16 @@ class ArtifactFetcherTest {
         assertTrue(ranges.get(1).matches("bytes=[1-9]\\d*-"), "second request resumes: " + ranges.get(1));
         assertEquals(body.length, progress.get(progress.size() - 1));
         assertTrue(Files.notExists(dir.resolve("downloads").resolve(SHA + ".part")));
+    }
+
+    @Test
+    void aDownloadThatKeepsFailingLeavesNoPartialFileBehind() throws Exception {
+        DeploymentException e = assertThrows(DeploymentException.class,
+                () -> fetcher(1 << 20).fetch(artifact(url("/always-cut.jar"), Optional.empty()), (n, t) -> { }));
+        assertEquals(Code.DOWNLOAD_FAILED, e.code());
+        try (var files = Files.list(dir.resolve("downloads"))) {
+            assertEquals(List.of(), files.toList(), "a failed job's partial bytes would only fill the disk");
+        }
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.morphgate.control.mqtt.internal;
 
 import java.lang.System.Logger.Level;
+import java.util.List;
 
 import com.google.gson.JsonElement;
 
@@ -32,7 +33,11 @@ final class RecoveredJobs implements Runnable {
 
     @Override
     public void run() {
-        for (JobOutcome outcome : deployer.recovered()) {
+        deployer.recovered().thenAccept(this::report);
+    }
+
+    private void report(List<JobOutcome> outcomes) {
+        for (JobOutcome outcome : outcomes) {
             LOG.log(Level.INFO, "job {0} was cut off by a restart: {1} ({2})", outcome.requestId(), outcome.stage(),
                     outcome.message());
             events.outcome(outcome);

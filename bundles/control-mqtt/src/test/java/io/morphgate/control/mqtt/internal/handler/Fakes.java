@@ -135,8 +135,8 @@ final class Fakes {
         }
 
         @Override
-        public List<JobOutcome> recovered() {
-            return List.of();
+        public java.util.concurrent.CompletionStage<List<JobOutcome>> recovered() {
+            return CompletableFuture.completedFuture(List.of());
         }
 
         @Override
