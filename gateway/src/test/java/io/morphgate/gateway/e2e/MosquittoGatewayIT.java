@@ -80,6 +80,12 @@ class MosquittoGatewayIT extends GatewayOverMosquitto {
         forged.addProperty("signature", signer.sign("other bytes".getBytes()));
         assertJobFails("SIGNATURE_INVALID", install(forged));
 
+        byte[] altered = fireJar.clone(); // signed by the cloud, then changed on the way: hash matches, signature not
+        altered[altered.length / 2] ^= 0x01;
+        JsonObject tampered = signer.artifact(jars.publish("fire-altered.jar", altered), altered);
+        tampered.addProperty("signature", signer.sign(fireJar));
+        assertJobFails("SIGNATURE_INVALID", install(tampered));
+
         JsonObject untrusted = new CloudSigner("someone-else").artifact(url, fireJar);
         assertJobFails("UNTRUSTED_KEY", install(untrusted));
 
