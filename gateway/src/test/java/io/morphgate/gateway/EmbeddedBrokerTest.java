@@ -44,9 +44,8 @@ class EmbeddedBrokerTest {
             cloud.subscribe(STATE, 1);
             MqttMessage state = received.poll(5, TimeUnit.SECONDS);
             assertNotNull(state, "retained state not delivered");
-            // Moquette 0.17 delivers stored retained messages with the RETAIN flag clear (Mosquitto sets it), so
-            // clients must not rely on the flag to tell a retained state from a live one.
             assertEquals("{\"online\":true}", new String(state.getPayload(), StandardCharsets.UTF_8));
+            assertTrue(state.isRetained(), "a stored retained message carries RETAIN=1 (MQTT-3.3.1-8)");
             cloud.disconnect();
         }
     }
