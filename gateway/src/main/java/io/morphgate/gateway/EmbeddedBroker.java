@@ -40,6 +40,9 @@ final class EmbeddedBroker implements AutoCloseable {
      */
     static final int PERSISTENCE_BUCKETS = 1;
 
+    /** Where the Moquette 0.17 broker of earlier releases kept its state, in the same folder. */
+    private static final String MOQUETTE_STORE = "moquette_store.h2";
+
     private final EmbeddedHiveMQ hive;
     private final String host;
     private final int port;
@@ -54,6 +57,10 @@ final class EmbeddedBroker implements AutoCloseable {
     /** Starts a broker on settings.host():settings.port() (0: any free port); its state lives in dir. */
     static EmbeddedBroker start(BrokerSettings settings, Path dir) throws IOException {
         int port = settings.port() != 0 ? settings.port() : freePort(settings.host());
+        if (Files.exists(dir.resolve(MOQUETTE_STORE))) {
+            LOG.log(Level.WARNING, dir.resolve(MOQUETTE_STORE) + " is left from the Moquette broker of earlier "
+                    + "releases and is not read: messages queued in it are not delivered; delete it once noted");
+        }
         Path conf = Files.createDirectories(dir.resolve("conf"));
         Path data = Files.createDirectories(dir.resolve("data"));
         Path extensions = Files.createDirectories(dir.resolve("extensions"));
