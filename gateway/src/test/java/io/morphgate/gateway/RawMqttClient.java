@@ -62,7 +62,7 @@ final class RawMqttClient implements AutoCloseable {
 
     /**
      * The next packet, or null when the broker closed the connection (end of stream or reset) or sent nothing
-     * within the read timeout; closed() tells which.
+     * within the read timeout.
      */
     Packet read() throws IOException {
         try {
@@ -85,17 +85,6 @@ final class RawMqttClient implements AutoCloseable {
                 return null;
             }
             throw e;
-        }
-    }
-
-    /** True when the broker has closed the connection: a read returns end of stream (waits up to the timeout). */
-    boolean closedByBroker() throws IOException {
-        try {
-            return in.read() < 0;
-        } catch (SocketTimeoutException e) {
-            return false;
-        } catch (IOException e) {
-            return true; // reset
         }
     }
 
