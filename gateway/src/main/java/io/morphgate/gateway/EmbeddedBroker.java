@@ -3,101 +3,174 @@ package io.morphgate.gateway;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
-import io.moquette.broker.Server;
-import io.moquette.broker.config.MemoryConfig;
+import com.hivemq.configuration.service.InternalConfigurations;
+import com.hivemq.embedded.EmbeddedHiveMQ;
+import com.hivemq.migration.meta.PersistenceType;
 
 /**
- * The MQTT 3.1.1 broker a gateway runs when no external one is configured: Moquette on the launcher's class path,
- * started before the framework and stopped after it, so the control bundle always finds it. Sessions, queued
- * QoS 1/2 messages and retained messages persist in H2 under the given folder. Anonymous clients are accepted,
- * which is why BrokerSettings lets it listen on loopback only.
+ * The MQTT broker a gateway runs when no external one is configured: HiveMQ Community Edition (embedded, MQTT 3.1,
+ * 3.1.1 and 5) on the launcher's class path, started before the framework and stopped after it, so the control
+ * bundle always finds it. Sessions, queued QoS 1/2 messages and retained messages persist under the given folder.
+ * Anonymous clients are accepted (HiveMQ's embedded default when no security extension is present), which is why
+ * BrokerSettings lets it listen on loopback only.
+ *
+ * <p>Layout of the folder: {@code conf/config.xml} (written from the settings on every start), {@code data/}
+ * (HiveMQ's persistence) and {@code extensions/} (empty: the gateway installs no HiveMQ extensions).
  */
 final class EmbeddedBroker implements AutoCloseable {
 
     private static final Logger LOG = System.getLogger(EmbeddedBroker.class.getName());
 
-    private static final Duration BIND_TIMEOUT = Duration.ofSeconds(5);
+    private static final long START_TIMEOUT_SECONDS = 60;
+    private static final long STOP_TIMEOUT_SECONDS = 30;
 
-    private final Server server = new Server();
+    /**
+     * Number of persistence buckets per store. HiveMQ's default (64) suits a server with thousands of clients; a
+     * gateway has two or three. The number is part of the on-disk layout: data written with one count is not read
+     * with another, so it must not change between releases without a migration.
+     */
+    static final int PERSISTENCE_BUCKETS = 1;
+
+    /** Where the Moquette 0.17 broker of earlier releases kept its state, in the same folder. */
+    private static final String MOQUETTE_STORE = "moquette_store.h2";
+
+    private final EmbeddedHiveMQ hive;
     private final String host;
+    private final int port;
     private volatile boolean running;
 
-    private EmbeddedBroker(String host) {
+    private EmbeddedBroker(EmbeddedHiveMQ hive, String host, int port) {
+        this.hive = hive;
         this.host = host;
+        this.port = port;
     }
 
-    /** Starts a broker on settings.host():settings.port() (0: any free port); its state lives in dataDir. */
-    static EmbeddedBroker start(BrokerSettings settings, Path dataDir) throws IOException {
-        Files.createDirectories(dataDir);
-        EmbeddedBroker broker = new EmbeddedBroker(settings.host());
-        broker.server.startServer(new MemoryConfig(config(settings, dataDir)), List.of());
-        broker.running = true;
-        if (!broker.awaitBound()) {
-            broker.close();
-            throw new IOException("cannot listen on " + settings.host() + ":" + settings.port()
-                    + " (in use? pass --broker-port, or broker.mode=external in conf/broker.properties)");
+    /** Starts a broker on settings.host():settings.port() (0: any free port); its state lives in dir. */
+    static EmbeddedBroker start(BrokerSettings settings, Path dir) throws IOException {
+        int port = settings.port() != 0 ? settings.port() : freePort(settings.host());
+        if (Files.exists(dir.resolve(MOQUETTE_STORE))) {
+            LOG.log(Level.WARNING, dir.resolve(MOQUETTE_STORE) + " is left from the Moquette broker of earlier "
+                    + "releases and is not read: messages queued in it are not delivered; delete it once noted");
         }
-        LOG.log(Level.INFO, "embedded MQTT broker listening on " + settings.host() + ":" + broker.port());
+        Path conf = Files.createDirectories(dir.resolve("conf"));
+        Path data = Files.createDirectories(dir.resolve("data"));
+        Path extensions = Files.createDirectories(dir.resolve("extensions"));
+        Files.writeString(conf.resolve("config.xml"), config(settings, port), StandardCharsets.UTF_8);
+        tunePersistence();
+        EmbeddedHiveMQ hive = EmbeddedHiveMQ.builder()
+                .withConfigurationFolder(conf)
+                .withDataFolder(data)
+                .withExtensionsFolder(extensions)
+                // its logging goes through SLF4J to java.util.logging like everything else; no Logback
+                .withoutLoggingBootstrap()
+                .build();
+        EmbeddedBroker broker = new EmbeddedBroker(hive, settings.host(), port);
+        try {
+            hive.start().get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            closeQuietly(hive);
+            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+            throw new IOException("cannot start the embedded MQTT broker on " + settings.host() + ":" + port + " ("
+                    + cause.getMessage() + "; port in use? pass --broker-port, or broker.mode=external in "
+                    + "conf/broker.properties)", cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closeQuietly(hive);
+            throw new IOException("interrupted while the embedded MQTT broker was starting", e);
+        }
+        broker.running = true;
+        LOG.log(Level.INFO, "embedded MQTT broker listening on " + settings.host() + ":" + port);
         return broker;
     }
 
-    static Properties config(BrokerSettings settings, Path dataDir) {
-        Properties p = new Properties();
-        p.setProperty("host", settings.host());
-        p.setProperty("port", String.valueOf(settings.port()));
-        p.setProperty("websocket_port", "disabled");
-        p.setProperty("allow_anonymous", "true");
-        // MQTT 3.1.1 lets a clean-session client leave its id to the broker; mosquitto_sub/_pub 2 do so by default
-        p.setProperty("allow_zero_byte_client_id", "true");
-        p.setProperty("persistence_enabled", "true");
-        p.setProperty("data_path", dataDir.toAbsolutePath().toString());
-        // h2, not the segmented queues: those preallocate 64 MB pages, too much for a gateway's disk.
-        p.setProperty("persistent_queue_type", "h2");
-        p.setProperty("autosave_interval", "5");
-        p.setProperty("netty.mqtt.message_size", String.valueOf(settings.maxMessageBytes()));
-        p.setProperty("netty.epoll", "false");
-        // Moquette reports usage to its authors by default; a gateway never phones home.
-        p.setProperty("telemetry_enabled", "false");
-        p.setProperty("use_metrics", "false");
-        p.setProperty("use_bugsnag", "false");
-        return p;
+    /** HiveMQ's config.xml for these settings and this port. */
+    static String config(BrokerSettings settings, int port) {
+        return """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <!-- written by the Morphgate launcher from conf/broker.properties on every start: edit that file -->
+                <hivemq>
+                  <listeners>
+                    <tcp-listener>
+                      <port>%d</port>
+                      <bind-address>%s</bind-address>
+                    </tcp-listener>
+                  </listeners>
+                  <mqtt>
+                    <packets>
+                      <max-packet-size>%d</max-packet-size>
+                    </packets>
+                  </mqtt>
+                  <persistence>
+                    <mode>file</mode>
+                  </persistence>
+                  <anonymous-usage-statistics>
+                    <enabled>false</enabled>
+                  </anonymous-usage-statistics>
+                </hivemq>
+                """.formatted(port, settings.host(), settings.maxMessageBytes());
     }
 
-    /** Moquette binds asynchronously and reports the port when bound; a failed bind leaves it at 0. */
-    private boolean awaitBound() throws IOException {
-        long deadline = System.nanoTime() + BIND_TIMEOUT.toNanos();
-        while (port() <= 0 && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while the embedded broker was binding", e);
-            }
+    /**
+     * HiveMQ's process-wide persistence settings (static, read when a broker starts): every store in Xodus (pure
+     * Java) rather than RocksDB for payloads and retained messages, so no native library is unpacked and loaded,
+     * and one bucket per store (see {@link #PERSISTENCE_BUCKETS}). The RocksDB jar stays on the class path only
+     * because HiveMQ's configuration class refers to its types.
+     */
+    private static void tunePersistence() {
+        InternalConfigurations.PAYLOAD_PERSISTENCE_TYPE.set(PersistenceType.FILE);
+        InternalConfigurations.RETAINED_MESSAGE_PERSISTENCE_TYPE.set(PersistenceType.FILE);
+        InternalConfigurations.PERSISTENCE_BUCKET_COUNT.set(PERSISTENCE_BUCKETS);
+        InternalConfigurations.PAYLOAD_PERSISTENCE_BUCKET_COUNT.set(PERSISTENCE_BUCKETS);
+    }
+
+    /** A port that was free a moment ago (HiveMQ cannot listen on port 0 and report the port it got). */
+    private static int freePort(String host) throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(host))) {
+            return s.getLocalPort();
         }
-        return port() > 0;
     }
 
     int port() {
-        return server.getPort();
+        return port;
     }
 
     String url() {
-        return "tcp://" + host + ":" + port();
+        return "tcp://" + host + ":" + port;
     }
 
-    /** Stops the broker (idempotent); H2 writes what it holds before closing. */
+    /** Stops the broker (idempotent); HiveMQ closes its persistence before returning. */
     @Override
     public synchronized void close() {
         if (running) {
             running = false;
-            server.stopServer();
+            try {
+                hive.stop().get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                LOG.log(Level.WARNING, "embedded MQTT broker did not stop cleanly: " + e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            closeQuietly(hive);
             LOG.log(Level.INFO, "embedded MQTT broker stopped");
+        }
+    }
+
+    private static void closeQuietly(EmbeddedHiveMQ hive) {
+        try {
+            hive.close();
+        } catch (ExecutionException e) {
+            LOG.log(Level.WARNING, "closing the embedded MQTT broker: " + e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

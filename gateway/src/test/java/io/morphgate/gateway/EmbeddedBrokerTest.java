@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -43,9 +44,8 @@ class EmbeddedBrokerTest {
             cloud.subscribe(STATE, 1);
             MqttMessage state = received.poll(5, TimeUnit.SECONDS);
             assertNotNull(state, "retained state not delivered");
-            // Moquette 0.17 delivers stored retained messages with the RETAIN flag clear (Mosquitto sets it), so
-            // clients must not rely on the flag to tell a retained state from a live one.
             assertEquals("{\"online\":true}", new String(state.getPayload(), StandardCharsets.UTF_8));
+            assertTrue(state.isRetained(), "a stored retained message carries RETAIN=1 (MQTT-3.3.1-8)");
             cloud.disconnect();
         }
     }
@@ -73,6 +73,49 @@ class EmbeddedBrokerTest {
         }
     }
 
+    /**
+     * A QoS 1 PUBLISH that arrives with DUP set although the broker never saw it (the first attempt was lost with the
+     * connection, or the broker restarted in between): Paho resends its in-flight publishes with DUP after a
+     * reconnect. The broker must treat it as a new message: acknowledge it, deliver it, keep the connection.
+     */
+    @Test
+    void aDuplicatePublishNeverSeenBeforeIsAcknowledgedAndDelivered() throws Exception {
+        try (EmbeddedBroker broker = EmbeddedBroker.start(settings(0), dataDir)) {
+            BlockingQueue<MqttMessage> received = new LinkedBlockingQueue<>();
+            MqttClient gateway = connect(broker.url(), "gw-test", false, received);
+            gateway.subscribe(CMD, 1);
+
+            try (RawMqttClient cloud = new RawMqttClient("127.0.0.1", broker.port(), Duration.ofSeconds(5))) {
+                cloud.connect("cloud-test", false);
+                RawMqttClient.Packet connack = cloud.read();
+                assertNotNull(connack, "no CONNACK");
+                assertEquals(RawMqttClient.CONNACK, connack.type());
+                assertEquals(0, connack.body()[1], "CONNACK return code");
+
+                cloud.publishQos1(CMD, 17, bytes("{\"requestId\":\"dup-1\"}"), true);
+                RawMqttClient.Packet ack = cloud.read();
+                assertNotNull(ack, "no PUBACK for the DUP publish: the broker closed the connection or stayed silent");
+                assertEquals(RawMqttClient.PUBACK, ack.type());
+                assertEquals(17, ack.packetId());
+                MqttMessage first = received.poll(5, TimeUnit.SECONDS);
+                assertNotNull(first, "the DUP publish was not delivered to the subscriber");
+                assertEquals("{\"requestId\":\"dup-1\"}", new String(first.getPayload(), StandardCharsets.UTF_8));
+
+                // the same connection goes on working
+                cloud.publishQos1(CMD, 18, bytes("{\"requestId\":\"after-1\"}"), false);
+                RawMqttClient.Packet ack2 = cloud.read();
+                assertNotNull(ack2, "no PUBACK for the publish after the DUP one");
+                assertEquals(RawMqttClient.PUBACK, ack2.type());
+                assertEquals(18, ack2.packetId());
+                MqttMessage second = received.poll(5, TimeUnit.SECONDS);
+                assertNotNull(second, "the publish after the DUP one was not delivered");
+                assertEquals("{\"requestId\":\"after-1\"}", new String(second.getPayload(), StandardCharsets.UTF_8));
+            }
+            assertTrue(gateway.isConnected());
+            gateway.disconnect();
+        }
+    }
+
     @Test
     void aBusyPortIsAnError() throws Exception {
         try (EmbeddedBroker first = EmbeddedBroker.start(settings(0), dataDir.resolve("a"))) {
@@ -84,6 +127,10 @@ class EmbeddedBrokerTest {
     void theEmbeddedBrokerListensOnLoopbackOnly() {
         assertThrows(IllegalArgumentException.class, () -> new BrokerSettings(BrokerSettings.Mode.EMBEDDED,
                 "0.0.0.0", 1883, 65536, "", "gw"));
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
     }
 
     private static BrokerSettings settings(int port) {

@@ -44,8 +44,9 @@ import io.morphgate.api.model.ModelControl;
 import io.morphgate.api.model.ModelStatus;
 
 /**
- * The control link against a real broker over TCP: Moquette in the test driver (outside OSGi), the gateway connected
- * through a relay that the test can cut, and a Paho client in the test playing the cloud.
+ * The control link against a real broker over TCP: HiveMQ CE (the broker the launcher embeds) in the test driver,
+ * outside OSGi, the gateway connected through a relay that the test can cut, and a Paho client in the test playing
+ * the cloud.
  */
 @RunWith(PaxExam.class)
 @FixMethodOrder(MethodSorters.NAME_ASCENDING)
@@ -100,29 +101,11 @@ public class MqttControlIT extends TestSupport {
         MqttConnectOptions options = new MqttConnectOptions();
         options.setCleanSession(true);
         options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
-        connectWithRetry(cloud, options);
+        cloud.connect(options);
         cloud.subscribe(NS + "#", 1, (topic, message) -> received.add(
                 new String[] {topic, new String(message.getPayload(), StandardCharsets.UTF_8), Boolean.toString(message.isRetained())}));
         await("the gateway to say it is online", 20_000, () -> received.stream()
                 .anyMatch(m -> m[0].equals(NS + "state") && m[1].contains("\"online\"")));
-    }
-
-    /**
-     * The test's own cloud client retries its connect: under a loaded machine Moquette 0.17 occasionally closes a
-     * fresh connection before CONNACK (an EOF in Paho). The gateway's link has its own reconnect logic under test.
-     */
-    private static void connectWithRetry(MqttClient client, MqttConnectOptions options) throws Exception {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                client.connect(options);
-                return;
-            } catch (org.eclipse.paho.client.mqttv3.MqttException e) {
-                if (attempt == 3) {
-                    throw e;
-                }
-                Thread.sleep(500);
-            }
-        }
     }
 
     @After
@@ -153,8 +136,7 @@ public class MqttControlIT extends TestSupport {
         JsonObject state = json(states.get(0)[0]);
         assertEquals("online", state.get("status").getAsString());
         assertEquals(GATEWAY, state.get("gatewayId").getAsString());
-        // retention is shown by a subscriber that came later getting it; Moquette 0.17 delivers retained messages
-        // with RETAIN=0 (MQTT-3.3.1-8 says 1; Mosquitto sets it), so the flag itself is not checked here
+        assertEquals("a stored retained message carries RETAIN=1 (MQTT-3.3.1-8)", "true", states.get(0)[1]);
         await("telemetry", 10_000, () -> received.stream().anyMatch(m -> m[0].equals(NS + "telemetry")));
         JsonObject telemetry = json(first(NS + "telemetry", m -> true)[1]);
         assertTrue(telemetry.has("p99LatencyMillis"));
@@ -234,22 +216,47 @@ public class MqttControlIT extends TestSupport {
     }
 
     /**
-     * Runs last (the class's methods run in name order): after an abrupt drop, reconnecting through Moquette 0.17
-     * failed in one CI run of four, with Moquette closing the gateway's channel ("IllegalArgumentException:
-     * increment : 0" in its PostOffice.publish2Subscribers); every other command then timed out. That broker defect
-     * is open work (issue 5). This test asserts what held in every run: the broker publishes the gateway's last will
-     * when its connection drops.
+     * Runs last (the class's methods run in name order): the relay cuts the gateway's connection right after a
+     * command was published, so the command or its reply is in flight when the connection drops. The broker must
+     * publish the gateway's last will; the gateway must reconnect (persistent session), the in-flight reply must
+     * arrive (Paho resends an unacknowledged QoS 1 PUBLISH with DUP set; Moquette 0.17 lost a session event loop on
+     * exactly that, see EmbeddedBrokerTest), and a new command must be answered.
      */
     @Test
     @SuppressWarnings("unchecked")
-    public void zDroppedConnectionPublishesTheLastWill() throws Exception {
+    public void zDroppedConnectionPublishesTheLastWillAndTheGatewayReconnects() throws Exception {
         Function<String, String> relay = (Function<String, String>) System.getProperties().get(MqttTestBroker.RELAY);
         assertNotNull("the relay of the test driver", relay);
         int before = received.size();
+        cloud.publish(NS + "cmd/info", "{\"requestId\":\"in-flight-1\"}".getBytes(StandardCharsets.UTF_8), 1, false);
         String dropped = relay.apply("drop");
         assertTrue(dropped, dropped.startsWith("dropped") && !dropped.equals("dropped 0"));
-        await("the last will (offline)", 20_000, () -> received.subList(before, received.size()).stream()
+        await("the last will (offline)", 20_000, () -> since(before).stream()
                 .anyMatch(m -> m[0].equals(NS + "state") && m[1].contains("\"offline\"")));
+        await("the gateway online again", 60_000, () -> {
+            List<String[]> since = since(before);
+            int offline = -1;
+            for (int i = 0; i < since.size(); i++) {
+                if (since.get(i)[0].equals(NS + "state") && since.get(i)[1].contains("\"offline\"")) {
+                    offline = i;
+                }
+            }
+            return offline >= 0 && since.subList(offline, since.size()).stream()
+                    .anyMatch(m -> m[0].equals(NS + "state") && m[1].contains("\"online\""));
+        });
+        String inFlight = NS + "reply/in-flight-1";
+        await("the reply to the command sent just before the drop", 60_000, () -> received.stream()
+                .anyMatch(m -> m[0].equals(inFlight)));
+        assertEquals("ok", json(first(inFlight, m -> true)[1]).get("status").getAsString());
+        JsonObject reply = request("info", "{\"requestId\":\"after-drop-1\"}");
+        assertEquals("ok", reply.get("status").getAsString());
+        assertEquals(GATEWAY, reply.getAsJsonObject("result").get("gatewayId").getAsString());
+    }
+
+    /** What arrived after the first n messages (a copy: the subscriber's thread keeps adding). */
+    private List<String[]> since(int n) {
+        List<String[]> all = new ArrayList<>(received);
+        return all.subList(n, all.size());
     }
 
     private JsonObject request(String verb, String payload) throws Exception {

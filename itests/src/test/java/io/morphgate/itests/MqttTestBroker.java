@@ -7,16 +7,21 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.util.Properties;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
-import io.moquette.broker.Server;
-import io.moquette.broker.config.MemoryConfig;
+import com.hivemq.embedded.EmbeddedHiveMQ;
 
 /**
- * Driver side of {@link MqttControlIT}: a real MQTT 3.1.1 broker (Moquette, outside OSGi) on a free port of
+ * Driver side of {@link MqttControlIT}: a real MQTT broker (HiveMQ CE embedded, the gateway's own broker, here with
+ * in-memory persistence; outside OSGi) on a free port of
  * 127.0.0.1, and a TCP relay in front of it for the gateway. Cutting the relay's connections is a network failure
  * as the broker sees it (no DISCONNECT), so the broker publishes the gateway's last will. The probe runs in the same
  * JVM but another class loader: it reaches the relay through a {@code Function<String, String>} stored in the
@@ -26,7 +31,7 @@ final class MqttTestBroker {
 
     static final String RELAY = "morphgate.itests.mqtt.relay";
 
-    private static Server server;
+    private static EmbeddedHiveMQ server;
     private static int brokerPort;
     private static int relayPort;
 
@@ -38,21 +43,39 @@ final class MqttTestBroker {
         if (server == null) {
             try {
                 brokerPort = freePort();
-                Properties p = new Properties();
-                p.setProperty("host", "127.0.0.1");
-                p.setProperty("port", Integer.toString(brokerPort));
-                p.setProperty("websocket_port", "disabled");
-                p.setProperty("allow_anonymous", "true");
-                p.setProperty("persistence_enabled", "false");
-                p.setProperty("telemetry_enabled", "false");
-                p.setProperty("netty.mqtt.message_size", "1048576");
-                Server broker = new Server();
-                broker.startServer(new MemoryConfig(p));
-                Runtime.getRuntime().addShutdownHook(new Thread(broker::stopServer));
+                Path dir = Files.createTempDirectory("morphgate-itests-broker");
+                Path conf = Files.createDirectories(dir.resolve("conf"));
+                Files.writeString(conf.resolve("config.xml"), """
+                        <hivemq>
+                          <listeners><tcp-listener><port>%d</port><bind-address>127.0.0.1</bind-address></tcp-listener></listeners>
+                          <mqtt><packets><max-packet-size>1048576</max-packet-size></packets></mqtt>
+                          <persistence><mode>in-memory</mode></persistence>
+                          <anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics>
+                        </hivemq>
+                        """.formatted(brokerPort), StandardCharsets.UTF_8);
+                EmbeddedHiveMQ broker = EmbeddedHiveMQ.builder()
+                        .withConfigurationFolder(conf)
+                        .withDataFolder(Files.createDirectories(dir.resolve("data")))
+                        .withExtensionsFolder(Files.createDirectories(dir.resolve("extensions")))
+                        .withoutLoggingBootstrap()
+                        .build();
+                broker.start().get(60, TimeUnit.SECONDS);
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    try {
+                        broker.close();
+                    } catch (ExecutionException | InterruptedException e) {
+                        // the JVM is exiting
+                    }
+                }));
                 server = broker;
                 relayPort = startRelay(brokerPort);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot start the test broker", e);
+            } catch (ExecutionException | TimeoutException e) {
+                throw new IllegalStateException("cannot start the test broker", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while starting the test broker", e);
             }
         }
         return new int[] {brokerPort, relayPort};

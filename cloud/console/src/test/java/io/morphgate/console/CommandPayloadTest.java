@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,10 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.google.gson.JsonObject;
 
-import io.moquette.broker.Server;
-import io.moquette.broker.config.MemoryConfig;
+import com.hivemq.embedded.EmbeddedHiveMQ;
 
-/** Each console command against an in-test Moquette broker and a fake gateway that answers like the control bundle. */
+/** Each console command against an in-test HiveMQ broker and a fake gateway that answers like the control bundle. */
 class CommandPayloadTest {
 
     @TempDir
@@ -29,33 +30,37 @@ class CommandPayloadTest {
     @TempDir
     Path dir;
 
-    private static Server broker;
+    private static EmbeddedHiveMQ broker;
     private static FakeGateway gateway;
     private static String url;
 
     @BeforeAll
     static void startBroker() throws Exception {
-        Properties p = new Properties();
-        p.setProperty("host", "127.0.0.1");
-        p.setProperty("port", "0");
-        p.setProperty("websocket_port", "disabled");
-        p.setProperty("allow_anonymous", "true");
-        p.setProperty("persistence_enabled", "false");
-        p.setProperty("data_path", brokerDir.toString());
-        p.setProperty("telemetry_enabled", "false");
-        broker = new Server();
-        broker.startServer(new MemoryConfig(p));
-        for (int i = 0; i < 500 && broker.getPort() <= 0; i++) {
-            Thread.sleep(10);
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
         }
-        url = "tcp://127.0.0.1:" + broker.getPort();
+        Path conf = Files.createDirectories(brokerDir.resolve("conf"));
+        Files.writeString(conf.resolve("config.xml"), """
+                <hivemq>
+                  <listeners><tcp-listener><port>%d</port><bind-address>127.0.0.1</bind-address></tcp-listener></listeners>
+                  <persistence><mode>in-memory</mode></persistence>
+                  <anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics>
+                </hivemq>
+                """.formatted(port));
+        broker = EmbeddedHiveMQ.builder().withConfigurationFolder(conf)
+                .withDataFolder(Files.createDirectories(brokerDir.resolve("data")))
+                .withExtensionsFolder(Files.createDirectories(brokerDir.resolve("extensions")))
+                .withoutLoggingBootstrap().build();
+        broker.start().get(60, TimeUnit.SECONDS);
+        url = "tcp://127.0.0.1:" + port;
         gateway = new FakeGateway(url, "gw-a", "gw-b");
     }
 
     @AfterAll
     static void stopBroker() throws Exception {
         gateway.close();
-        broker.stopServer();
+        broker.close();
     }
 
     @BeforeEach
