@@ -81,15 +81,16 @@ final class JarInspection {
             throw notABundle("it has no META-INF/MANIFEST.MF");
         }
         Attributes main = manifest.getMainAttributes();
-        String bsn = main.getValue("Bundle-SymbolicName");
-        if (bsn == null || bsn.isBlank()) {
+        String header = main.getValue("Bundle-SymbolicName");
+        String bsn = header == null ? "" : header.split(";")[0].trim();
+        if (bsn.isEmpty()) {
             throw notABundle("its manifest has no Bundle-SymbolicName");
         }
         if (!"2".equals(String.valueOf(main.getValue("Bundle-ManifestVersion")).trim())) {
             throw notABundle("its manifest has no Bundle-ManifestVersion: 2");
         }
         String version = main.getValue("Bundle-Version");
-        return new BundleFacts(bsn.split(";")[0].trim(), version == null ? "0.0.0" : version.trim());
+        return new BundleFacts(bsn, version == null ? "0.0.0" : version.trim());
     }
 
     private static DeploymentException notABundle(String reason) {
