@@ -152,10 +152,11 @@ final class ModelSwapper implements AutoCloseable {
                     + " which this backbone does not have (slots: "
                     + artifacts.slots().stream().map(s -> s.name()).toList() + ")";
         }
-        if (!descriptor.slot().equals(offered.slot()) || !descriptor.id().equals(offered.id())) {
+        // against the properties, not offered.slot()/id(): those follow the descriptor once it is described
+        if (!descriptor.slot().equals(offered.slotProperty()) || !descriptor.id().equals(offered.idProperty())) {
             return "variant " + descriptor.id() + " for slot " + descriptor.slot()
-                    + " is registered with different service properties (slot " + offered.slot() + ", id "
-                    + offered.id() + ")";
+                    + " is registered with different service properties (slot " + offered.slotProperty() + ", id "
+                    + offered.idProperty() + ")";
         }
         return null;
     }

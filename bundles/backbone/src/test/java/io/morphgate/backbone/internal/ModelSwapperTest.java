@@ -120,6 +120,20 @@ class ModelSwapperTest {
     }
 
     @Test
+    void variantRegisteredUnderAnotherSlotThanItsDescriptorIsRefused() throws Exception {
+        // a good conv2 variant, but its service properties say conv4: the registry would show it as a conv4 variant
+        SlotSpec conv2 = artifacts.slot("conv2").orElseThrow();
+        registry.add(TestBackbones.variant("two-faced", conv2, TestBackbones.lowRankLike(conv2, 8, 5, 32)),
+                TestBackbones.properties(1, "conv4", "two-faced"));
+        swapper.request("bound").get(30, TimeUnit.SECONDS);
+        OfferedVariant offered = registry.all().get(0);
+        assertFalse(offered.isAccepted());
+        assertTrue(offered.refusal().orElseThrow().contains("different service properties (slot conv4"),
+                offered.refusal().orElseThrow());
+        assertEquals("default", serving.infer(input(new Random(4))).configurationId());
+    }
+
+    @Test
     void variantForASlotTheBackboneLacksIsRefused() throws Exception {
         SlotSpec conv2 = artifacts.slot("conv2").orElseThrow();
         SlotSpec ghost = new SlotSpec("conv9", 9, conv2.input(), conv2.output(), 3, "", 0, 0);
