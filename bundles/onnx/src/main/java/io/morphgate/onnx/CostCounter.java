@@ -76,7 +76,8 @@ public final class CostCounter {
             switch (n.getOpType()) {
                 case "Conv" -> {
                     long[] weight = shapes.get(n.getInput(1));
-                    nodeMacs = Math.multiplyExact(perSample(out), elements(new long[] {weight[1], weight[2], weight[3]}));
+                    long kernel = elements(new long[] {weight[1], weight[2], weight[3]});
+                    nodeMacs = Math.multiplyExact(perSample(out), kernel);
                     w = elements(weight);
                     b = n.getInputCount() > 2 && !n.getInput(2).isEmpty() ? elements(shapes.get(n.getInput(2))) : 0;
                 }
@@ -108,7 +109,8 @@ public final class CostCounter {
             weights = Math.addExact(weights, w);
             biases = Math.addExact(biases, b);
             bn = Math.addExact(bn, nodeBn);
-            nodes.add(new NodeCost(n.getName(), n.getOpType(), nodeMacs, Math.addExact(Math.addExact(w, b), nodeBn)));
+            long nodeParams = Math.addExact(Math.addExact(w, b), nodeBn);
+            nodes.add(new NodeCost(n.getName(), n.getOpType(), nodeMacs, nodeParams));
         }
         return new ModelCost(macs, weights, biases, bn, Math.addExact(Math.addExact(weights, biases), bn), comparisons,
                 nodes);

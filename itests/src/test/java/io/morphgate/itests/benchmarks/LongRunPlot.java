@@ -48,6 +48,7 @@ public final class LongRunPlot {
         chart.setYAxisGroupTitle(0, "RSS of the JVM (MB)");
         chart.setYAxisGroupTitle(1, "heap used after GC (MB)");
         chart.getStyler().setYAxisMin(1, 0.0);
+        chart.getStyler().setYAxisGroupPosition(1, org.knowm.xchart.style.Styler.YAxisPosition.Right);
         XYSeries r = chart.addSeries("RSS (left axis)", swaps, rss);
         r.setLineColor(new Color(31, 119, 180));
         r.setMarker(SeriesMarkers.NONE);

@@ -46,6 +46,33 @@ class JarInspectionTest {
     }
 
     @Test
+    void refusesASymbolicNameThatIsOnlyAttributes() throws Exception {
+        Path jar = TestJars.jar(dir.resolve("nameless.jar"), Map.of("Bundle-ManifestVersion", "2",
+                "Bundle-SymbolicName", " ;singleton:=true"), Map.of("a", new byte[1]));
+        DeploymentException e = assertThrows(DeploymentException.class, () -> JarInspection.inspect(jar, 1 << 20));
+        assertEquals(Code.NOT_A_BUNDLE, e.code());
+        assertTrue(e.getMessage().contains("Bundle-SymbolicName"), e.getMessage());
+    }
+
+    @Test
+    void refusesABombOfManySmallEntriesUnderTheRatioFloor() throws Exception {
+        // each entry inflates 1000x but stays under the 1 MB floor; together they exceed the unpacked budget
+        Path jar = dir.resolve("spread.jar");
+        try (OutputStream out = Files.newOutputStream(jar); ZipOutputStream zip = new ZipOutputStream(out)) {
+            zip.putNextEntry(new ZipEntry("META-INF/MANIFEST.MF"));
+            zip.write("Manifest-Version: 1.0\nBundle-ManifestVersion: 2\nBundle-SymbolicName: x\n".getBytes());
+            for (int i = 0; i < 200; i++) {
+                zip.putNextEntry(new ZipEntry("zeros/" + i));
+                zip.write(new byte[1_000_000]);
+            }
+        }
+        assertTrue(Files.size(jar) < 1_000_000, "the jar is small: " + Files.size(jar));
+        DeploymentException e = assertThrows(DeploymentException.class, () -> JarInspection.inspect(jar, 50_000_000));
+        assertEquals(Code.NOT_A_BUNDLE, e.code());
+        assertTrue(e.getMessage().contains("jar bomb"), e.getMessage());
+    }
+
+    @Test
     void refusesJarBombs() throws Exception {
         Path jar = TestJars.jar(dir.resolve("bomb.jar"), BUNDLE, Map.of("zeros.bin", new byte[20 * 1024 * 1024]));
         assertTrue(Files.size(jar) < 100_000, "the bomb is small: " + Files.size(jar));
