@@ -11,9 +11,10 @@ cd "$(dirname "$0")/.."
 budget="${1:-60}"
 mvn_args=(${MVN_ARGS:-})
 targets=(
-  "bundles/control-mqtt CommandDecodingFuzzTest"
-  "bundles/onnx OnnxModelFuzzTest"
-  "bundles/deployment JarInspectionFuzzTest"
+  "bundles/control-mqtt CommandDecodingFuzzTest#decode"
+  "bundles/onnx OnnxModelFuzzTest#readCheckEvaluate"
+  "bundles/deployment JarInspectionFuzzTest#inspect"
+  "bundles/deployment JarInspectionFuzzTest#inspectBuiltJar"
 )
 
 # the targets' modules and what they depend on, built once without tests
@@ -24,13 +25,13 @@ failed=()
 logs=$(mktemp -d)
 for target in "${targets[@]}"; do
   read -r module test <<<"$target"
-  echo "== fuzzing $test ($module) for ${budget}s; full log: $logs/$test.log"
+  echo "== fuzzing $test ($module) for ${budget}s; full log: $logs/${test//#/.}.log"
   # -Xmx1g: a target that allocates without bound fails with an OutOfMemoryError finding instead of swapping
   if ! JAZZER_FUZZ=1 JAZZER_MAX_DURATION="${budget}s" mvn -B "${mvn_args[@]}" test -pl "$module" \
-      -Dtest="$test" -Dsurefire.failIfNoSpecifiedTests=false -DargLine=-Xmx1g >"$logs/$test.log" 2>&1; then
+      -Dtest="$test" -Dsurefire.failIfNoSpecifiedTests=false -DargLine=-Xmx1g >"$logs/${test//#/.}.log" 2>&1; then
     failed+=("$test")
   fi
-  grep -a -E 'Done [0-9]+ runs|== Java Exception|crash-[0-9a-f]+|Tests run:.*Fail' "$logs/$test.log" | sort -u | head -8
+  grep -a -E 'Done [0-9]+ runs|== Java Exception|crash-[0-9a-f]+|Tests run:.*Fail' "$logs/${test//#/.}.log" | sort -u | head -8
 done
 
 if [ ${#failed[@]} -gt 0 ]; then

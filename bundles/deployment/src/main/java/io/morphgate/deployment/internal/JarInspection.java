@@ -54,9 +54,7 @@ final class JarInspection {
     }
 
     private static long checkSize(JarFile file, ZipEntry entry, long budget) throws IOException, DeploymentException {
-        if (entry.isDirectory()) {
-            return 0;
-        }
+        // directories too: a name ending in '/' can carry data like any other entry (found by JarInspectionFuzzTest)
         long compressed = Math.max(entry.getCompressedSize(), 1);
         long limit = Math.max(RATIO_FLOOR, compressed * MAX_RATIO);
         long read = 0;
@@ -82,7 +80,7 @@ final class JarInspection {
         }
         Attributes main = manifest.getMainAttributes();
         String header = main.getValue("Bundle-SymbolicName");
-        String bsn = header == null ? "" : header.split(";")[0].trim();
+        String bsn = header == null ? "" : header.split(";", 2)[0].trim(); // limit 2: ";" gives [""], not []
         if (bsn.isEmpty()) {
             throw notABundle("its manifest has no Bundle-SymbolicName");
         }

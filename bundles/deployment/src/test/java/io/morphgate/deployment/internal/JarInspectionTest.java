@@ -47,11 +47,15 @@ class JarInspectionTest {
 
     @Test
     void refusesASymbolicNameThatIsOnlyAttributes() throws Exception {
-        Path jar = TestJars.jar(dir.resolve("nameless.jar"), Map.of("Bundle-ManifestVersion", "2",
-                "Bundle-SymbolicName", " ;singleton:=true"), Map.of("a", new byte[1]));
-        DeploymentException e = assertThrows(DeploymentException.class, () -> JarInspection.inspect(jar, 1 << 20));
-        assertEquals(Code.NOT_A_BUNDLE, e.code());
-        assertTrue(e.getMessage().contains("Bundle-SymbolicName"), e.getMessage());
+        // ";" alone once escaped as an ArrayIndexOutOfBoundsException (found by JarInspectionFuzzTest)
+        for (String header : new String[] {" ;singleton:=true", ";", ";;"}) {
+            Path jar = TestJars.jar(dir.resolve("nameless.jar"), Map.of("Bundle-ManifestVersion", "2",
+                    "Bundle-SymbolicName", header), Map.of("a", new byte[1]));
+            DeploymentException e = assertThrows(DeploymentException.class, () -> JarInspection.inspect(jar, 1 << 20),
+                    header);
+            assertEquals(Code.NOT_A_BUNDLE, e.code());
+            assertTrue(e.getMessage().contains("Bundle-SymbolicName"), e.getMessage());
+        }
     }
 
     @Test
@@ -68,6 +72,15 @@ class JarInspectionTest {
         }
         assertTrue(Files.size(jar) < 1_000_000, "the jar is small: " + Files.size(jar));
         DeploymentException e = assertThrows(DeploymentException.class, () -> JarInspection.inspect(jar, 50_000_000));
+        assertEquals(Code.NOT_A_BUNDLE, e.code());
+        assertTrue(e.getMessage().contains("jar bomb"), e.getMessage());
+    }
+
+    @Test
+    void refusesABombHiddenInADirectoryEntry() throws Exception {
+        // a name ending in '/' can carry data; its size was once not counted (found by JarInspectionFuzzTest)
+        Path jar = TestJars.jar(dir.resolve("dir-bomb.jar"), BUNDLE, Map.of("data/", new byte[20 * 1024 * 1024]));
+        DeploymentException e = assertThrows(DeploymentException.class, () -> JarInspection.inspect(jar, 1L << 30));
         assertEquals(Code.NOT_A_BUNDLE, e.code());
         assertTrue(e.getMessage().contains("jar bomb"), e.getMessage());
     }
