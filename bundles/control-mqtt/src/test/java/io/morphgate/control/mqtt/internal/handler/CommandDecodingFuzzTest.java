@@ -18,6 +18,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.google.gson.JsonObject;
 
@@ -65,6 +66,11 @@ class CommandDecodingFuzzTest {
         Files.deleteIfExists(store);
     }
 
+    /** The protocol's field names, so that mutations reach the handlers' argument decoding sooner. */
+    @DictionaryEntries({"\"requestId\":", "\"slot\":", "\"slots\":", "\"variantId\":", "\"pins\":",
+        "\"artifact\":", "\"url\":", "\"sha256\":", "\"signature\":", "\"keyId\":", "\"size\":",
+        "\"symbolicName\":", "\"bundles\":", "\"id\":", "\"uploadId\":", "\"index\":", "\"count\":",
+        "\"data\":", "\"maxMacs\":", "\"upload:", "\"https://", "\"default\"", "\"conv1\""})
     @FuzzTest(maxDuration = "60s")
     void decode(FuzzedDataProvider data) {
         String verb = data.consumeBoolean() ? data.pickValue(VERBS) : data.consumeString(20);
