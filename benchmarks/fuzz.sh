@@ -18,7 +18,7 @@ targets=(
 )
 
 # the targets' modules and what they depend on, built once without tests
-modules=$(printf '%s\n' "${targets[@]}" | cut -d' ' -f1 | paste -sd, -)
+modules=$(printf '%s\n' "${targets[@]}" | cut -d' ' -f1 | sort -u | paste -sd, -)
 mvn -B -q "${mvn_args[@]}" install -DskipTests -pl "$modules" -am
 
 failed=()
