@@ -17,6 +17,8 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.ServiceRegistration;
 
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
 import io.morphgate.api.inference.InferenceService;
 import io.morphgate.api.model.ModelControl;
 import io.morphgate.api.model.VariantState;
@@ -55,6 +57,53 @@ public class VariantRefusalIT extends TestSupport {
     }
 
     @Test
+    public void variantThatClaimsTheWrongSlotIsRefused() {
+        // a good conv2 graph (32x14x14 -> 32x14x14), offered for conv4 (64x7x7 -> 64x7x7)
+        VariantState state = offerAndAwaitVerdict("conv2-shaped-for-conv4", "conv4", identityConv(32, 14));
+        assertFalse(state.accepted());
+        String reason = state.refusalReason().orElseThrow();
+        assertTrue(reason, reason.contains("conv4") && reason.contains("input shape"));
+        assertServing();
+    }
+
+    @Test
+    public void variantWhoseServicePropertiesNameAnotherSlotThanItsDescriptorIsRefused() {
+        // registered under slot conv2 (where it fits), but its descriptor says conv3
+        VariantDescriptor d = descriptor("two-faced", "conv3");
+        ServiceRegistration<OperatorVariant> reg = register(d, "conv2", fixed(d, identityConv(32, 14)));
+        try {
+            VariantState state = awaitVerdict(d.id());
+            assertFalse(state.accepted());
+            String reason = state.refusalReason().orElseThrow();
+            assertTrue(reason, reason.contains("different service properties"));
+            assertServing();
+        } finally {
+            reg.unregister();
+        }
+    }
+
+    @Test
+    public void variantForASlotTheBackboneDoesNotHaveIsRefused() {
+        VariantState state = offerAndAwaitVerdict("nowhere-conv9", "conv9", identityConv(32, 14));
+        assertFalse(state.accepted());
+        assertTrue(state.refusalReason().orElseThrow(), state.refusalReason().orElseThrow().contains("conv9"));
+        assertServing();
+    }
+
+    @Test
+    public void variantWithAnAbsurdDeclaredShapeIsRefusedWithoutAllocatingIt() {
+        ModelProto m = OnnxModelIO.read(identityConv(32, 14));
+        GraphProto.Builder g = m.getGraph().toBuilder();
+        g.getInputBuilder(0).getTypeBuilder().getTensorTypeBuilder().getShapeBuilder().getDimBuilder(2)
+                .setDimValue(1L << 40);
+        VariantState state = offerAndAwaitVerdict("absurd-conv2", "conv2",
+                OnnxModelIO.write(m.toBuilder().setGraph(g).build()));
+        assertFalse(state.accepted());
+        assertTrue(state.refusalReason().orElseThrow(), state.refusalReason().orElseThrow().contains("elements"));
+        assertServing();
+    }
+
+    @Test
     public void variantThatIsNotAnOnnxModelIsRefused() {
         VariantState state = offerAndAwaitVerdict("garbage-conv3", "conv3", "not an onnx model".getBytes());
         assertFalse(state.accepted());
@@ -85,9 +134,16 @@ public class VariantRefusalIT extends TestSupport {
         }
     }
 
-    private VariantState offerAndAwaitVerdict(String id, String slot, byte[] graph) {
-        VariantDescriptor d = descriptor(id, slot);
-        ServiceRegistration<OperatorVariant> reg = register(d, new OperatorVariant() {
+    /** A 1x1 convolution that keeps the shape: a sub-graph that fits a slot of that shape. */
+    private static byte[] identityConv(int channels, int size) {
+        GraphBuilder g = new GraphBuilder("keeps-shape");
+        String x = g.input("input", channels, size, size);
+        x = g.conv(x, new float[channels * channels], channels, channels, 1, 1, null, 1);
+        return OnnxModelIO.write(g.output(x, "output", channels, size, size).build());
+    }
+
+    private static OperatorVariant fixed(VariantDescriptor d, byte[] graph) {
+        return new OperatorVariant() {
             @Override
             public VariantDescriptor descriptor() {
                 return d;
@@ -97,7 +153,12 @@ public class VariantRefusalIT extends TestSupport {
             public byte[] subGraph() {
                 return graph;
             }
-        });
+        };
+    }
+
+    private VariantState offerAndAwaitVerdict(String id, String slot, byte[] graph) {
+        VariantDescriptor d = descriptor(id, slot);
+        ServiceRegistration<OperatorVariant> reg = register(d, fixed(d, graph));
         try {
             return awaitVerdict(id);
         } finally {
@@ -122,8 +183,13 @@ public class VariantRefusalIT extends TestSupport {
     }
 
     private ServiceRegistration<OperatorVariant> register(VariantDescriptor d, OperatorVariant variant) {
+        return register(d, d.slot(), variant);
+    }
+
+    private ServiceRegistration<OperatorVariant> register(VariantDescriptor d, String slotProperty,
+            OperatorVariant variant) {
         Hashtable<String, Object> props = new Hashtable<>();
-        props.put(VariantProperties.SLOT, d.slot());
+        props.put(VariantProperties.SLOT, slotProperty);
         props.put(VariantProperties.VARIANT_ID, d.id());
         props.put(VariantProperties.OPERATOR, d.kind().name());
         return context.registerService(OperatorVariant.class, variant, props);

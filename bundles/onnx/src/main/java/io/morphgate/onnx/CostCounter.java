@@ -46,6 +46,15 @@ public final class CostCounter {
     }
 
     public static ModelCost count(ModelProto model) {
+        try {
+            return countExactly(model);
+        } catch (ArithmeticException e) {
+            throw new GraphException("costs of model " + model.getGraph().getName()
+                    + " overflow a 64-bit integer (absurd shapes or attributes)", e);
+        }
+    }
+
+    private static ModelCost countExactly(ModelProto model) {
         Map<String, long[]> shapes = ShapeInference.infer(model);
         Set<String> initializers = new HashSet<>();
         for (TensorProto t : model.getGraph().getInitializerList()) {
@@ -67,47 +76,51 @@ public final class CostCounter {
             switch (n.getOpType()) {
                 case "Conv" -> {
                     long[] weight = shapes.get(n.getInput(1));
-                    nodeMacs = perSample(out) * weight[1] * weight[2] * weight[3];
+                    long kernel = elements(new long[] {weight[1], weight[2], weight[3]});
+                    nodeMacs = Math.multiplyExact(perSample(out), kernel);
                     w = elements(weight);
                     b = n.getInputCount() > 2 && !n.getInput(2).isEmpty() ? elements(shapes.get(n.getInput(2))) : 0;
                 }
                 case "Gemm" -> {
                     boolean ta = NodeAttributes.getInt(n, "transA", 0) != 0;
                     long k = ta ? x[0] : x[1];
-                    nodeMacs = perSample(out) * k;
+                    nodeMacs = Math.multiplyExact(perSample(out), k);
                     w = initializers.contains(n.getInput(1)) ? elements(shapes.get(n.getInput(1))) : 0;
                     b = n.getInputCount() > 2 && initializers.contains(n.getInput(2))
                             ? elements(shapes.get(n.getInput(2))) : 0;
                 }
                 case "MatMul" -> {
-                    nodeMacs = perSample(out) * x[x.length - 1];
+                    nodeMacs = Math.multiplyExact(perSample(out), x[x.length - 1]);
                     w = initializers.contains(n.getInput(1)) ? elements(shapes.get(n.getInput(1))) : 0;
                 }
                 case "BatchNormalization" -> {
                     nodeMacs = perSample(out);
                     nodeBn = 2 * x[1];
                 }
-                case "AveragePool" -> nodeMacs = perSample(out) * kernelArea(n);
+                case "AveragePool" -> nodeMacs = Math.multiplyExact(perSample(out), kernelArea(n));
                 case "GlobalAveragePool" -> nodeMacs = perSample(x);
-                case "MaxPool" -> comparisons += perSample(out) * kernelArea(n);
+                case "MaxPool" -> comparisons = Math.addExact(comparisons,
+                        Math.multiplyExact(perSample(out), kernelArea(n)));
                 default -> {
                     // element-wise and layout ops: free by the rules above
                 }
             }
-            macs += nodeMacs;
-            weights += w;
-            biases += b;
-            bn += nodeBn;
-            nodes.add(new NodeCost(n.getName(), n.getOpType(), nodeMacs, w + b + nodeBn));
+            macs = Math.addExact(macs, nodeMacs);
+            weights = Math.addExact(weights, w);
+            biases = Math.addExact(biases, b);
+            bn = Math.addExact(bn, nodeBn);
+            long nodeParams = Math.addExact(Math.addExact(w, b), nodeBn);
+            nodes.add(new NodeCost(n.getName(), n.getOpType(), nodeMacs, nodeParams));
         }
-        return new ModelCost(macs, weights, biases, bn, weights + biases + bn, comparisons, nodes);
+        return new ModelCost(macs, weights, biases, bn, Math.addExact(Math.addExact(weights, biases), bn), comparisons,
+                nodes);
     }
 
     /** Elements of one sample of an activation: dimension 0 is the batch and is left out. */
     private static long perSample(long[] shape) {
         long p = 1;
         for (int i = 1; i < shape.length; i++) {
-            p *= Math.max(shape[i], 1);
+            p = Math.multiplyExact(p, Math.max(shape[i], 1));
         }
         return p;
     }
@@ -116,13 +129,13 @@ public final class CostCounter {
     private static long elements(long[] shape) {
         long p = 1;
         for (long d : shape) {
-            p *= d;
+            p = Math.multiplyExact(p, d);
         }
         return p;
     }
 
     private static long kernelArea(NodeProto n) {
         long[] k = NodeAttributes.getInts(n, "kernel_shape", null);
-        return k[0] * k[1];
+        return Math.multiplyExact(k[0], k[1]);
     }
 }

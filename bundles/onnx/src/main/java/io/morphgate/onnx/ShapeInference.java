@@ -38,7 +38,7 @@ public final class ShapeInference {
                 if (s == null) {
                     throw new GraphException("graph input " + in.getName() + " declares no tensor shape");
                 }
-                shapes.put(in.getName(), s);
+                shapes.put(in.getName(), bounded(in.getName(), s));
             }
         }
         for (NodeProto node : g.getNodeList()) {
@@ -57,9 +57,26 @@ public final class ShapeInference {
                 throw new GraphException(label(node) + ": has " + node.getOutputCount()
                         + " outputs, only single-output nodes are supported");
             }
-            shapes.put(node.getOutput(0), new NodeShape(node, in).infer());
+            shapes.put(node.getOutput(0), bounded(node.getOutput(0), new NodeShape(node, in).infer()));
         }
         return shapes;
+    }
+
+    /**
+     * Refuses a tensor of more than {@link TensorData#MAX_ELEMENTS} elements per sample (symbolic dimensions count as
+     * 1), the bound initializers have too: an absurd declared input (2^40 pixels) or attribute (pads of 2^40) would
+     * otherwise reach ONNX Runtime, the cost counter and the reference evaluator as a plausible shape.
+     */
+    private static long[] bounded(String tensor, long[] shape) {
+        long n = 1;
+        for (long d : shape) {
+            long extent = Math.max(d, 1);
+            if (extent > TensorData.MAX_ELEMENTS || (n *= extent) > TensorData.MAX_ELEMENTS) {
+                throw new GraphException("tensor " + tensor + " of shape " + format(shape) + " has more than "
+                        + TensorData.MAX_ELEMENTS + " elements per sample");
+            }
+        }
+        return shape;
     }
 
     /** Shape rules for one node; every failure names the node. */
@@ -150,7 +167,8 @@ public final class ShapeInference {
             if (pads[axis] < 0 || pads[axis + 2] < 0) {
                 throw fail("negative pads " + format(pads));
             }
-            long padded = size + pads[axis] + pads[axis + 2];
+            long padded = exact(() -> Math.addExact(Math.addExact(size, pads[axis]), pads[axis + 2]),
+                    "padded size of " + size + " with pads " + format(pads));
             if (padded < kernel) {
                 throw fail("kernel " + kernel + " is larger than the padded input " + padded + " ("
                         + (axis == 0 ? "height" : "width") + ")");
@@ -212,7 +230,10 @@ public final class ShapeInference {
                 }
                 for (int d = 0; d < s.length; d++) {
                     if (d == axis) {
-                        out[d] = out[d] < 0 || s[d] < 0 ? -1 : out[d] + s[d];
+                        long a = out[d];
+                        long b = s[d];
+                        out[d] = a < 0 || b < 0 ? -1 : exact(() -> Math.addExact(a, b),
+                                "concatenated extent along axis " + axis);
                     } else if (s[d] != first[d]) {
                         throw fail("input " + node.getInput(i) + " has shape " + format(s) + ", incompatible with "
                                 + format(first) + " outside axis " + axis);
@@ -230,7 +251,8 @@ public final class ShapeInference {
             if (axis < 0 || axis > x.length) {
                 throw fail("axis " + a + " out of range for rank " + x.length);
             }
-            return new long[] {product(x, 0, axis), product(x, axis, x.length)};
+            return new long[] {exact(() -> product(x, 0, axis), "flattened extent of " + format(x)),
+                    exact(() -> product(x, axis, x.length), "flattened extent of " + format(x))};
         }
 
         private long[] gemm() {
@@ -330,9 +352,18 @@ public final class ShapeInference {
                 if (s[i] < 0) {
                     return -1;
                 }
-                p *= s[i];
+                p = Math.multiplyExact(p, s[i]);
             }
             return p;
+        }
+
+        /** Absurd dimensions must not wrap around into plausible ones. */
+        private long exact(java.util.function.LongSupplier arithmetic, String what) {
+            try {
+                return arithmetic.getAsLong();
+            } catch (ArithmeticException e) {
+                throw fail(what + " overflows a 64-bit integer");
+            }
         }
 
         private GraphException fail(String what) {

@@ -16,10 +16,19 @@ import java.util.Optional;
  * @param variants       every variant offered, accepted or not
  * @param recentSwaps    the last swaps, newest last
  * @param lastError      the last composition or runtime failure, if any
+ * @param openSessions   ONNX Runtime sessions the backbone holds open: the serving one, retired ones still finishing
+ *                       requests, and any being built or probed; -1 when the provider does not count them
  */
 public record ModelStatus(String backboneId, State state, Configuration configuration, long generation, long params,
         long macs, List<SlotState> slots, List<VariantState> variants, List<SwapRecord> recentSwaps,
-        Optional<String> lastError) {
+        Optional<String> lastError, int openSessions) {
+
+    /** A status without a session count (API 1.0 providers): {@code openSessions} is -1. */
+    public ModelStatus(String backboneId, State state, Configuration configuration, long generation, long params,
+            long macs, List<SlotState> slots, List<VariantState> variants, List<SwapRecord> recentSwaps,
+            Optional<String> lastError) {
+        this(backboneId, state, configuration, generation, params, macs, slots, variants, recentSwaps, lastError, -1);
+    }
 
     /** Lifecycle of the backbone. */
     public enum State {

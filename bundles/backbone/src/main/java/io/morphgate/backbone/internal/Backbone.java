@@ -59,6 +59,7 @@ public class Backbone implements InferenceService, ModelControl, SlotCatalog {
     private final ServingModel serving;
     private final ModelSwapper swapper;
     private final Calibration calibration;
+    private final SessionFactory sessions;
     private final LatencyWindow window = new LatencyWindow();
 
     @Activate
@@ -70,7 +71,7 @@ public class Backbone implements InferenceService, ModelControl, SlotCatalog {
         this.journal = new SwapJournal(config.recentSwapsKept());
         OrtEnvironment environment = OrtEnvironment.getEnvironment();
         this.serving = new ServingModel(environment, artifacts.inputShape(), artifacts.classCount());
-        SessionFactory sessions = new SessionFactory(environment, config.intraOpThreads());
+        this.sessions = new SessionFactory(environment, config.intraOpThreads());
         this.calibration = new Calibration(artifacts, environment, sessions);
         this.swapper = new ModelSwapper(artifacts, registry, this::pins, sessions, serving, journal,
                 config.warmupRuns(), config.coalesceMillis(), calibration);
@@ -162,7 +163,7 @@ public class Backbone implements InferenceService, ModelControl, SlotCatalog {
 
     @Override
     public ModelStatus status() {
-        return StatusSnapshot.of(artifacts, registry, serving, journal, pins(), stopped);
+        return StatusSnapshot.of(artifacts, registry, serving, journal, pins(), stopped, sessions.open());
     }
 
     @Override

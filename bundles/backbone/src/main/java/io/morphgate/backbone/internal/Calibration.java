@@ -125,14 +125,16 @@ final class Calibration {
         packed.flip();
         long[] shape = {images.size(), artifacts.inputShape().channels(), artifacts.inputShape().height(),
                 artifacts.inputShape().width()};
-        try (OrtSession session = sessions.create(OnnxModelIO.write(model));
-                OnnxTensor input = OnnxTensor.createTensor(environment, packed, shape);
+        OrtSession session = sessions.create(OnnxModelIO.write(model));
+        try (OnnxTensor input = OnnxTensor.createTensor(environment, packed, shape);
                 OrtSession.Result result = session.run(Map.of(session.getInputNames().iterator().next(), input))) {
             List<Object> values = new ArrayList<>();
             for (int i = 0; i < result.size(); i++) {
                 values.add(result.get(i).getValue());
             }
             return values;
+        } finally {
+            sessions.close(session);
         }
     }
 

@@ -17,6 +17,7 @@ final class ComposedModel implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(ComposedModel.class.getName());
 
+    private final SessionFactory sessions;
     private final OrtSession session;
     private final Configuration configuration;
     private final long generation;
@@ -25,7 +26,9 @@ final class ComposedModel implements AutoCloseable {
     /** 1 for the serving reference plus one per in-flight request; 0 once closed. */
     private final AtomicInteger references = new AtomicInteger(1);
 
-    ComposedModel(OrtSession session, Configuration configuration, long generation, ModelCost cost) {
+    ComposedModel(SessionFactory sessions, OrtSession session, Configuration configuration, long generation,
+            ModelCost cost) {
+        this.sessions = sessions;
         this.session = session;
         this.configuration = configuration;
         this.generation = generation;
@@ -84,7 +87,7 @@ final class ComposedModel implements AutoCloseable {
 
     private void closeSession() {
         try {
-            session.close();
+            sessions.close(session);
             LOG.log(Level.DEBUG, "closed session of generation {0} ({1})", generation, configuration.id());
         } catch (OrtException e) {
             LOG.log(Level.WARNING, "closing session of generation " + generation + " failed: " + e.getMessage(), e);

@@ -152,10 +152,11 @@ final class ModelSwapper implements AutoCloseable {
                     + " which this backbone does not have (slots: "
                     + artifacts.slots().stream().map(s -> s.name()).toList() + ")";
         }
-        if (!descriptor.slot().equals(offered.slot()) || !descriptor.id().equals(offered.id())) {
+        // against the properties, not offered.slot()/id(): those follow the descriptor once it is described
+        if (!descriptor.slot().equals(offered.slotProperty()) || !descriptor.id().equals(offered.idProperty())) {
             return "variant " + descriptor.id() + " for slot " + descriptor.slot()
-                    + " is registered with different service properties (slot " + offered.slot() + ", id "
-                    + offered.id() + ")";
+                    + " is registered with different service properties (slot " + offered.slotProperty() + ", id "
+                    + offered.idProperty() + ")";
         }
         return null;
     }
@@ -209,6 +210,7 @@ final class ModelSwapper implements AutoCloseable {
 
     private void install(Configuration configuration, ModelProto composed, String trigger, Instant triggeredAt,
             long composeStart, long composeEnd) {
+        CostCounter.ModelCost cost = CostCounter.count(composed); // before the session: if it throws, nothing leaks
         OrtSession session;
         try {
             session = sessions.create(OnnxModelIO.write(composed));
@@ -217,7 +219,7 @@ final class ModelSwapper implements AutoCloseable {
                     + e.getMessage(), e);
         }
         long sessionEnd = System.nanoTime();
-        ComposedModel next = new ComposedModel(session, configuration, ++generation, CostCounter.count(composed));
+        ComposedModel next = new ComposedModel(sessions, session, configuration, ++generation, cost);
         try {
             float[] zeros = new float[artifacts.inputShape().elementCount()];
             for (int i = 0; i < warmupRuns; i++) {
@@ -248,9 +250,15 @@ final class ModelSwapper implements AutoCloseable {
             OfferedVariant variant = chosen.getValue();
             ModelProto alone = GraphComposer.compose(artifacts.model(), Map.of(artifacts.boundary(chosen.getKey()),
                     new Replacement(variant.id(), variant.subGraph())));
-            try (OrtSession session = sessions.create(OnnxModelIO.write(alone))) {
-                ComposedModel probe = new ComposedModel(session, Configuration.DEFAULT, 0, CostCounter.count(alone));
-                serving.runOn(probe, List.of(zeros));
+            try {
+                CostCounter.ModelCost cost = CostCounter.count(alone);
+                ComposedModel probe = new ComposedModel(sessions, sessions.create(OnnxModelIO.write(alone)),
+                        Configuration.DEFAULT, 0, cost);
+                try {
+                    serving.runOn(probe, List.of(zeros));
+                } finally {
+                    probe.close();
+                }
             } catch (OrtException | RuntimeException e) {
                 refuse(variant, "ONNX Runtime cannot run it: " + e.getMessage());
                 refused++;

@@ -60,6 +60,15 @@ final class OfferedVariant {
         return d != null ? d.id() : idProperty;
     }
 
+    /** The slot and id its service properties name (what the service registry shows to everyone else). */
+    String slotProperty() {
+        return slotProperty;
+    }
+
+    String idProperty() {
+        return idProperty;
+    }
+
     /** The target slot, from the descriptor once admitted, else from the service property. */
     String slot() {
         VariantDescriptor d = descriptor;

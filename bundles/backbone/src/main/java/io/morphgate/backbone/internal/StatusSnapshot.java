@@ -18,7 +18,7 @@ final class StatusSnapshot {
     }
 
     static ModelStatus of(BackboneArtifacts artifacts, VariantRegistry registry, ServingModel serving,
-            SwapJournal journal, Map<String, String> pins, boolean stopped) {
+            SwapJournal journal, Map<String, String> pins, boolean stopped, int openSessions) {
         Optional<ComposedModel> current = serving.current();
         Configuration configuration = current.map(ComposedModel::configuration).orElse(Configuration.DEFAULT);
         List<SlotState> slots = new ArrayList<>();
@@ -41,6 +41,6 @@ final class StatusSnapshot {
                 current.map(ComposedModel::generation).orElse(0L),
                 current.map(m -> m.cost().params()).orElse(0L),
                 current.map(m -> m.cost().macs()).orElse(0L),
-                slots, variants, journal.recent(), journal.lastError());
+                slots, variants, journal.recent(), journal.lastError(), openSessions);
     }
 }

@@ -32,13 +32,14 @@ class ModelSwapperTest {
     private final Map<String, String> pins = new HashMap<>();
     private final SwapJournal journal = new SwapJournal(50);
     private ServingModel serving;
+    private SessionFactory sessions;
     private ModelSwapper swapper;
 
     @BeforeEach
     void start() throws Exception {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         serving = new ServingModel(env, artifacts.inputShape(), artifacts.classCount());
-        SessionFactory sessions = new SessionFactory(env, 1);
+        sessions = new SessionFactory(env, 1);
         swapper = new ModelSwapper(artifacts, registry, () -> Map.copyOf(pins), sessions, serving, journal, 1, 0,
                 new Calibration(artifacts, env, sessions));
         swapper.request("test start").get(30, TimeUnit.SECONDS);
@@ -84,6 +85,23 @@ class ModelSwapperTest {
     }
 
     @Test
+    void everySessionIsClosedOnceRetiredAndTheLastOneWhenServingStops() throws Exception {
+        SlotSpec conv2 = artifacts.slot("conv2").orElseThrow();
+        bind(1, "lr-conv2", conv2, TestBackbones.lowRankLike(conv2, 8, 5, 32));
+        for (int i = 0; i < 10; i++) {
+            pins.put("conv2", i % 2 == 0 ? "default" : "lr-conv2");
+            swapper.request("pin " + i).get(30, TimeUnit.SECONDS);
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (sessions.open() != 1 && System.nanoTime() < deadline) {
+            Thread.sleep(20); // the agreement assessor may still hold a calibration session
+        }
+        assertEquals(1, sessions.open(), "only the serving session is open after 10 swaps");
+        serving.close();
+        assertEquals(0, sessions.open());
+    }
+
+    @Test
     void variantThatDoesNotFitItsSlotIsRefusedWithAReasonAndServingGoesOn() throws Exception {
         SlotSpec conv2 = artifacts.slot("conv2").orElseThrow();
         bind(1, "too-narrow", conv2, TestBackbones.lowRankLike(conv2, 8, 5, 16));
@@ -93,11 +111,26 @@ class ModelSwapperTest {
         assertTrue(reason.contains("conv2") && reason.contains("too-narrow"), reason);
         assertTrue(reason.contains("output shape"), reason);
         assertEquals("default", serving.infer(input(new Random(3))).configurationId());
-        ModelStatus status = StatusSnapshot.of(artifacts, registry, serving, journal, pins, false);
+        ModelStatus status = StatusSnapshot.of(artifacts, registry, serving, journal, pins, false,
+                sessions.open());
         VariantState state = status.variants().get(0);
         assertFalse(state.accepted());
         assertEquals(reason, state.refusalReason().orElseThrow());
         assertEquals(ModelStatus.State.SERVING, status.state());
+    }
+
+    @Test
+    void variantRegisteredUnderAnotherSlotThanItsDescriptorIsRefused() throws Exception {
+        // a good conv2 variant, but its service properties say conv4: the registry would show it as a conv4 variant
+        SlotSpec conv2 = artifacts.slot("conv2").orElseThrow();
+        registry.add(TestBackbones.variant("two-faced", conv2, TestBackbones.lowRankLike(conv2, 8, 5, 32)),
+                TestBackbones.properties(1, "conv4", "two-faced"));
+        swapper.request("bound").get(30, TimeUnit.SECONDS);
+        OfferedVariant offered = registry.all().get(0);
+        assertFalse(offered.isAccepted());
+        assertTrue(offered.refusal().orElseThrow().contains("different service properties (slot conv4"),
+                offered.refusal().orElseThrow());
+        assertEquals("default", serving.infer(input(new Random(4))).configurationId());
     }
 
     @Test

@@ -54,9 +54,7 @@ final class JarInspection {
     }
 
     private static long checkSize(JarFile file, ZipEntry entry, long budget) throws IOException, DeploymentException {
-        if (entry.isDirectory()) {
-            return 0;
-        }
+        // directories too: a name ending in '/' can carry data like any other entry (found by JarInspectionFuzzTest)
         long compressed = Math.max(entry.getCompressedSize(), 1);
         long limit = Math.max(RATIO_FLOOR, compressed * MAX_RATIO);
         long read = 0;
@@ -81,15 +79,16 @@ final class JarInspection {
             throw notABundle("it has no META-INF/MANIFEST.MF");
         }
         Attributes main = manifest.getMainAttributes();
-        String bsn = main.getValue("Bundle-SymbolicName");
-        if (bsn == null || bsn.isBlank()) {
+        String header = main.getValue("Bundle-SymbolicName");
+        String bsn = header == null ? "" : header.split(";", 2)[0].trim(); // limit 2: ";" gives [""], not []
+        if (bsn.isEmpty()) {
             throw notABundle("its manifest has no Bundle-SymbolicName");
         }
         if (!"2".equals(String.valueOf(main.getValue("Bundle-ManifestVersion")).trim())) {
             throw notABundle("its manifest has no Bundle-ManifestVersion: 2");
         }
         String version = main.getValue("Bundle-Version");
-        return new BundleFacts(bsn.split(";")[0].trim(), version == null ? "0.0.0" : version.trim());
+        return new BundleFacts(bsn, version == null ? "0.0.0" : version.trim());
     }
 
     private static DeploymentException notABundle(String reason) {

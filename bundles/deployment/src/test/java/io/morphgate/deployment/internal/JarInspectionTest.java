@@ -46,6 +46,46 @@ class JarInspectionTest {
     }
 
     @Test
+    void refusesASymbolicNameThatIsOnlyAttributes() throws Exception {
+        // ";" alone once escaped as an ArrayIndexOutOfBoundsException (found by JarInspectionFuzzTest)
+        for (String header : new String[] {" ;singleton:=true", ";", ";;"}) {
+            Path jar = TestJars.jar(dir.resolve("nameless.jar"), Map.of("Bundle-ManifestVersion", "2",
+                    "Bundle-SymbolicName", header), Map.of("a", new byte[1]));
+            DeploymentException e = assertThrows(DeploymentException.class, () -> JarInspection.inspect(jar, 1 << 20),
+                    header);
+            assertEquals(Code.NOT_A_BUNDLE, e.code());
+            assertTrue(e.getMessage().contains("Bundle-SymbolicName"), e.getMessage());
+        }
+    }
+
+    @Test
+    void refusesABombOfManySmallEntriesUnderTheRatioFloor() throws Exception {
+        // each entry inflates 1000x but stays under the 1 MB floor; together they exceed the unpacked budget
+        Path jar = dir.resolve("spread.jar");
+        try (OutputStream out = Files.newOutputStream(jar); ZipOutputStream zip = new ZipOutputStream(out)) {
+            zip.putNextEntry(new ZipEntry("META-INF/MANIFEST.MF"));
+            zip.write("Manifest-Version: 1.0\nBundle-ManifestVersion: 2\nBundle-SymbolicName: x\n".getBytes());
+            for (int i = 0; i < 200; i++) {
+                zip.putNextEntry(new ZipEntry("zeros/" + i));
+                zip.write(new byte[1_000_000]);
+            }
+        }
+        assertTrue(Files.size(jar) < 1_000_000, "the jar is small: " + Files.size(jar));
+        DeploymentException e = assertThrows(DeploymentException.class, () -> JarInspection.inspect(jar, 50_000_000));
+        assertEquals(Code.NOT_A_BUNDLE, e.code());
+        assertTrue(e.getMessage().contains("jar bomb"), e.getMessage());
+    }
+
+    @Test
+    void refusesABombHiddenInADirectoryEntry() throws Exception {
+        // a name ending in '/' can carry data; its size was once not counted (found by JarInspectionFuzzTest)
+        Path jar = TestJars.jar(dir.resolve("dir-bomb.jar"), BUNDLE, Map.of("data/", new byte[20 * 1024 * 1024]));
+        DeploymentException e = assertThrows(DeploymentException.class, () -> JarInspection.inspect(jar, 1L << 30));
+        assertEquals(Code.NOT_A_BUNDLE, e.code());
+        assertTrue(e.getMessage().contains("jar bomb"), e.getMessage());
+    }
+
+    @Test
     void refusesJarBombs() throws Exception {
         Path jar = TestJars.jar(dir.resolve("bomb.jar"), BUNDLE, Map.of("zeros.bin", new byte[20 * 1024 * 1024]));
         assertTrue(Files.size(jar) < 100_000, "the bomb is small: " + Files.size(jar));

@@ -32,8 +32,8 @@ public final class TensorData {
                 throw new GraphException("initializer " + t.getName() + " has a negative dimension: "
                         + Arrays.toString(dims(t)));
             }
-            n *= d;
-            if (n > MAX_ELEMENTS) {
+            // d alone may be near Long.MAX_VALUE: test before multiplying, or the product wraps to a small count
+            if (d > MAX_ELEMENTS || (n *= d) > MAX_ELEMENTS) {
                 throw new GraphException("initializer " + t.getName() + " has more than " + MAX_ELEMENTS
                         + " elements: " + Arrays.toString(dims(t)));
             }

@@ -68,6 +68,12 @@ public final class ReferenceEvaluator {
         }
     }
 
+    /**
+     * Longest chain of nodes evaluated: the evaluation recurses once per node along a path, and a hostile chain of
+     * 100,000 nodes must end in a {@link GraphException}, not a StackOverflowError. Gateway models are ~50 deep.
+     */
+    public static final int MAX_DEPTH = 1_000;
+
     private ReferenceEvaluator() {
     }
 
@@ -154,6 +160,10 @@ public final class ReferenceEvaluator {
             }
             if (!inProgress.add(name)) {
                 throw new GraphException("cycle through tensor " + name);
+            }
+            if (inProgress.size() > MAX_DEPTH) {
+                throw new GraphException("tensor " + name + " is more than " + MAX_DEPTH
+                        + " nodes deep; the reference evaluator recurses along the graph and stops there");
             }
             Substitution s = substitutions.get(name);
             if (s != null) {

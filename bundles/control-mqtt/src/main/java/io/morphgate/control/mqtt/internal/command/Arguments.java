@@ -183,7 +183,8 @@ public final class Arguments {
     }
 
     private CommandException wrong(String name, String expected) {
-        return CommandException.invalidArgument(path(name), "expected " + expected + ", got " + body.get(name));
+        return CommandException.invalidArgument(path(name), "expected " + expected + ", got "
+                + Json.excerpt(body.get(name)));
     }
 
     private String path(String name) {

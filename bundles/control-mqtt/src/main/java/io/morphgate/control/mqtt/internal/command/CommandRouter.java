@@ -116,7 +116,8 @@ public final class CommandRouter implements CommandSink {
         }
         JsonElement json = Json.parse(new String(payload, StandardCharsets.UTF_8));
         if (!json.isJsonObject()) {
-            throw new CommandException(ErrorCodes.MALFORMED_JSON, "a command is a JSON object, not " + json);
+            throw new CommandException(ErrorCodes.MALFORMED_JSON,
+                    "a command is a JSON object, not " + Json.excerpt(json));
         }
         JsonObject body = json.getAsJsonObject();
         return new Command(new Arguments(body).requiredId("requestId"), verb, body);
