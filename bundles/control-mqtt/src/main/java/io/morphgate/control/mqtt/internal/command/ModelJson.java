@@ -42,6 +42,8 @@ public final class ModelJson {
         json.add("lastSwap", status.recentSwaps().isEmpty() ? JsonNull.INSTANCE
                 : swap(status.recentSwaps().get(status.recentSwaps().size() - 1)));
         json.add("lastError", string(status.lastError()));
+        // -1 when the backbone does not count them (API 1.0)
+        json.addProperty("openSessions", status.openSessions());
         return json;
     }
 
