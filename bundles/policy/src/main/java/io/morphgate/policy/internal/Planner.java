@@ -93,11 +93,15 @@ final class Planner {
         if (last == null) {
             return;
         }
-        double measured = load.requests() >= config.minRequests() ? load.p50LatencyMillis() : Double.NaN;
+        boolean tail = config.loadPercentile() >= 99;
         double predicted = predictUnscaled(status.configuration());
+        // without traffic a request would meet an idle device: the profile is the measurement
+        double measured = load.requests() < config.minRequests() ? predicted
+                : tail ? load.p99LatencyMillis() : load.p50LatencyMillis();
         governor.observe(measured, predicted, budget.maxLatencyMillis(), System.currentTimeMillis()).ifPresent(step -> {
-            String trigger = String.format("%s: serving p50 %.3f ms over the last %d s, budget %.3f ms",
-                    step.direction() == LoadGovernor.Direction.DOWN ? "overload" : "headroom", measured,
+            String trigger = String.format("%s: serving %s %.3f ms over the last %d s, budget %.3f ms",
+                    step.direction() == LoadGovernor.Direction.DOWN ? "overload" : "headroom", tail ? "p99" : "p50",
+                    measured,
                     loadWindowSeconds(), budget.maxLatencyMillis());
             decide(trigger, budget, Optional.of(step));
         });

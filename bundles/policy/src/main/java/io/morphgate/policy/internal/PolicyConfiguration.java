@@ -21,6 +21,11 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(description = "Seconds of serving statistics a load measurement covers (1 to 60)")
     int loadWindowSeconds() default 3;
 
+    @AttributeDefinition(description = "Which latency of the serving statistics is held to the latency budget: 50"
+            + " (median) or 99 (tail). On a lightly loaded device the median hardly moves with concurrency; the tail"
+            + " does")
+    int loadPercentile() default 50;
+
     @AttributeDefinition(description = "Requests a load measurement needs in its window to count")
     int minRequests() default 20;
 
