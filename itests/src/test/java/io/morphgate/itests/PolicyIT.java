@@ -171,7 +171,10 @@ public class PolicyIT extends TestSupport {
     @Test
     public void aConfigurationThatFailsItsHealthCheckIsRolledBack() throws Exception {
         // claims the full model's accuracy with a fraction of the MACs, but its weights are zeros: every image
-        // gets the same class
+        // gets the same class. Under a MAC budget that forces conv2 to be compressed it is the obvious choice.
+        long maxMacs = (long) (fullModelMacs() * 0.8);
+        setBudgetAndAwait(Map.of("maxMacs", maxMacs), x -> x.budget().maxMacs() == maxMacs
+                && x.outcome() != Outcome.FAILED);
         String slot = "conv2";
         GraphBuilder g = new GraphBuilder("zeros");
         String x = g.input("input", 32, 14, 14);
@@ -212,41 +215,32 @@ public class PolicyIT extends TestSupport {
         }
     }
 
+    /**
+     * Overload relative to the budget: with real traffic, a latency budget below the latency measured for the full
+     * model. (On the shared 2-core test machine concurrent clients barely move the median time in the model, and its
+     * tail is dominated by other processes, so load is induced through the budget, as the issue allows.)
+     */
     @Test
-    public void anOverloadStepsDownAndTheGatewayRecoversWhenItEnds() throws Exception {
-        // on this machine concurrency moves the tail of the time in the model, hardly its median: follow p99
-        configurePolicy(Map.of("loadPercentile", 99));
-        try {
-            var fullConfiguration = control.status().configuration();
-            double lightMillis;
-            try (InferenceLoad light = new InferenceLoad(inference, 1)) {
-                Thread.sleep(2500);
-                lightMillis = inference.statistics(2).p99LatencyMillis();
-            }
-            try (InferenceLoad heavy = new InferenceLoad(inference, 6)) {
-                Thread.sleep(2500);
-                double heavyMillis = inference.statistics(2).p99LatencyMillis();
-                assertTrue("6 clients on this machine must slow the tail down: p99 with 1 client " + lightMillis
-                        + " ms, with 6 " + heavyMillis + " ms", heavyMillis > 2.5 * lightMillis);
-                // over budget under load; with the load gone, the full model fits under the headroom (0.75 x budget)
-                double budget = Math.sqrt(lightMillis * heavyMillis);
-                int before = decisions.size();
-                setBudget(Map.of("maxLatencyMillis", budget));
-                PolicyDecision down = awaitDecision(before, x -> x.trigger().startsWith("overload")
-                        && x.outcome() != Outcome.FAILED);
-                assertTrue(down.toString(), down.latencyFactor() > 1);
-                await("a configuration cheaper than the full model under load", 30_000,
-                        () -> !control.status().configuration().equals(fullConfiguration));
-                assertTrue(heavy.failures().isEmpty());
-            }
+    public void anOverloadStepsDownAndTheGatewayRecoversWhenHeadroomReturns() throws Exception {
+        var fullConfiguration = control.status().configuration();
+        long fullMacs = control.status().macs();
+        try (InferenceLoad traffic = new InferenceLoad(inference, 1)) {
+            Thread.sleep(2500);
+            double measured = inference.statistics(2).p50LatencyMillis();
             int before = decisions.size();
-            try (InferenceLoad light = new InferenceLoad(inference, 1)) {
-                awaitDecision(before, x -> x.trigger().startsWith("headroom") && x.outcome() == Outcome.COMMITTED);
-                await("the full model again once the load is gone", 60_000,
-                        () -> control.status().configuration().equals(fullConfiguration));
-            }
-        } finally {
-            configurePolicy(Map.of("loadPercentile", 50));
+            setBudget(Map.of("maxLatencyMillis", 0.7 * measured));
+            await("a cheaper configuration once the latency budget is below the measured latency", 60_000,
+                    () -> control.status().macs() < fullMacs);
+            // the decision is published once the configuration serves and has been timed
+            awaitDecision(before, d -> d.budget().maxLatencyMillis() < measured
+                    && !d.chosen().equals(fullConfiguration)
+                    && (d.outcome() == Outcome.COMMITTED || d.outcome() == Outcome.INFEASIBLE));
+            before = decisions.size();
+            setBudget(Map.of("maxLatencyMillis", 4 * measured));
+            await("the full model again once the budget leaves headroom", 60_000,
+                    () -> control.status().configuration().equals(fullConfiguration));
+            awaitDecision(before, d -> d.outcome() == Outcome.COMMITTED && d.chosen().equals(fullConfiguration));
+            assertTrue(traffic.failures().isEmpty());
         }
     }
 
@@ -323,11 +317,17 @@ public class PolicyIT extends TestSupport {
 
     private PolicyDecision awaitDecision(int from, Predicate<PolicyDecision> wanted) {
         PolicyDecision[] found = new PolicyDecision[1];
-        await("a policy decision after #" + from + " (seen: " + decisions.size() + ")", 90_000, () -> {
-            List<PolicyDecision> seen = decisions.subList(Math.min(from, decisions.size()), decisions.size());
-            found[0] = seen.stream().filter(wanted).findFirst().orElse(null);
-            return found[0] != null;
-        });
+        try {
+            await("a policy decision after #" + from, 90_000, () -> {
+                List<PolicyDecision> seen = decisions.subList(Math.min(from, decisions.size()), decisions.size());
+                found[0] = seen.stream().filter(wanted).findFirst().orElse(null);
+                return found[0] != null;
+            });
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; decisions since: "
+                    + decisions.subList(Math.min(from, decisions.size()), decisions.size()) + "; serving statistics: "
+                    + inference.statistics(2) + "; configuration " + control.status().configuration(), e);
+        }
         return found[0];
     }
 

@@ -15,7 +15,8 @@ import io.morphgate.api.model.Configuration;
  * drops) whose predicted figures fit the budget. Depth-first branch and bound over the slots: a branch is cut when even
  * the cheapest options left cannot fit a limit, or when even the best drops left cannot beat the best combination
  * found; every combination that is not cut is examined, so the answer is the optimum of the model. Ties go to fewer
- * MACs, then lower latency.
+ * swapped slots (so without a budget the full model serves unless a variant is expected to beat it), then fewer MACs,
+ * then lower latency.
  */
 final class ConfigurationSearch {
 
@@ -43,6 +44,7 @@ final class ConfigurationSearch {
     private final SlotOption[] current;
     private SlotOption[] best;
     private double bestDrop = Double.POSITIVE_INFINITY;
+    private int bestSwaps;
     private long bestMacs;
     private double bestLatency;
     private long examined;
@@ -82,7 +84,7 @@ final class ConfigurationSearch {
      */
     static Plan solve(Problem problem) {
         ConfigurationSearch search = new ConfigurationSearch(problem);
-        search.branch(0, 0, problem.baseLatencyMillis(), problem.baseMacs(), problem.baseParams(),
+        search.branch(0, 0, 0, problem.baseLatencyMillis(), problem.baseMacs(), problem.baseParams(),
                 problem.baseWeightBytes());
         if (search.best != null) {
             return search.plan(List.of(search.best), true);
@@ -90,7 +92,7 @@ final class ConfigurationSearch {
         return search.leastViolating();
     }
 
-    private void branch(int slot, double drop, double latency, long macs, long params, long bytes) {
+    private void branch(int slot, int swaps, double drop, double latency, long macs, long params, long bytes) {
         examined++;
         Budget budget = problem.budget();
         if ((latency + minLatencyAfter[slot]) * problem.latencyFactor() > budget.maxLatencyMillis()
@@ -101,22 +103,24 @@ final class ConfigurationSearch {
             return;
         }
         if (slot == options.size()) {
-            offer(drop, latency, macs);
+            offer(swaps, drop, latency, macs);
             return;
         }
         for (SlotOption option : options.get(slot)) {
             current[slot] = option;
-            branch(slot + 1, drop + option.accuracyDrop(), latency + option.latencyMillis(), macs + option.macs(),
-                    params + option.params(), bytes + option.weightBytes());
+            branch(slot + 1, swaps + (option.isDefaultLayer() ? 0 : 1), drop + option.accuracyDrop(),
+                    latency + option.latencyMillis(), macs + option.macs(), params + option.params(),
+                    bytes + option.weightBytes());
         }
     }
 
-    private void offer(double drop, double latency, long macs) {
-        boolean better = drop < bestDrop - 1e-12
-                || (drop <= bestDrop + 1e-12 && (macs < bestMacs || (macs == bestMacs && latency < bestLatency)));
+    private void offer(int swaps, double drop, double latency, long macs) {
+        boolean better = drop < bestDrop - 1e-12 || (drop <= bestDrop + 1e-12 && (swaps < bestSwaps
+                || (swaps == bestSwaps && (macs < bestMacs || (macs == bestMacs && latency < bestLatency)))));
         if (better && !problem.excluded().contains(configurationOf(List.of(current)))) {
             best = current.clone();
             bestDrop = drop;
+            bestSwaps = swaps;
             bestMacs = macs;
             bestLatency = latency;
         }

@@ -26,9 +26,18 @@ final class ProfileStore {
     private static final System.Logger LOG = System.getLogger(ProfileStore.class.getName());
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
 
-    /** One profiled configuration (the default one, or one variant swapped in alone). */
+    /**
+     * One profiled configuration (the default one, or one variant swapped in alone). {@code defaultMillis} is the
+     * default configuration's median timed just before it (0 for the default itself): latencies drift with what else
+     * runs on the device, so a variant's latency change is taken against a default measured at the same moment.
+     */
     record Entry(String digest, double medianMillis, double p99Millis, int runs, long macs, long params,
-            long weightBytes, String measuredAt) {
+            long weightBytes, String measuredAt, double defaultMillis) {
+
+        /** The change of latency against the default configuration, or against {@code base} if not paired. */
+        double latencyChange(Entry base) {
+            return medianMillis - (defaultMillis > 0 ? defaultMillis : base.medianMillis());
+        }
     }
 
     private final Path file;

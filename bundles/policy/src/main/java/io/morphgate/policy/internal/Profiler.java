@@ -23,7 +23,8 @@ import io.morphgate.api.variant.VariantDescriptor;
 
 /**
  * Profiles on this device, through the backbone: the default configuration, and each variant swapped in alone (batch
- * 1, a session of its own). Profiles come from the store when what was profiled has not changed.
+ * 1, a session of its own), each variant right after the default configuration so that its latency change is
+ * measured against the same machine state. Profiles come from the store when what was profiled has not changed.
  */
 final class Profiler {
 
@@ -46,7 +47,7 @@ final class Profiler {
     /** The profile of the default configuration; measured if the store has none for this backbone. */
     ProfileStore.Entry defaultConfiguration(String backboneId, Counter measured) {
         return store.find(backboneId, DEFAULT, backboneId)
-                .orElseGet(() -> measure(backboneId, DEFAULT, backboneId, Configuration.DEFAULT, measured));
+                .orElseGet(() -> measure(backboneId, DEFAULT, backboneId, Configuration.DEFAULT, 0, measured));
     }
 
     /** The profile of the variant swapped in alone; empty if the backbone could not profile it (logged). */
@@ -58,7 +59,9 @@ final class Profiler {
             return stored;
         }
         try {
-            return Optional.of(measure(backboneId, d.id(), digest, new Configuration(Map.of(d.slot(), d.id())), measured));
+            double defaultMillis = measure(Configuration.DEFAULT).medianLatencyMillis();
+            return Optional.of(measure(backboneId, d.id(), digest, new Configuration(Map.of(d.slot(), d.id())),
+                    defaultMillis, measured));
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "variant {0} could not be profiled: {1}", d.id(), e.getMessage());
             return Optional.empty();
@@ -71,14 +74,15 @@ final class Profiler {
     }
 
     private ProfileStore.Entry measure(String backboneId, String key, String digest, Configuration configuration,
-            Counter measured) {
+            double defaultMillis, Counter measured) {
         ConfigurationProfile p = measure(configuration);
         ProfileStore.Entry entry = new ProfileStore.Entry(digest, p.medianLatencyMillis(), p.p99LatencyMillis(),
-                p.runs(), p.macs(), p.params(), p.weightBytes(), Instant.now().toString());
+                p.runs(), p.macs(), p.params(), p.weightBytes(), Instant.now().toString(), defaultMillis);
         store.put(backboneId, key, entry);
         measured.increment();
-        LOG.log(Level.INFO, String.format("profiled %s: median %.3f ms, p99 %.3f ms, %,d MACs, %,d params", key,
-                p.medianLatencyMillis(), p.p99LatencyMillis(), p.macs(), p.params()));
+        LOG.log(Level.INFO, String.format("profiled %s: median %.3f ms (default configuration just before: %.3f ms),"
+                + " p99 %.3f ms, %,d MACs, %,d params", key, p.medianLatencyMillis(), defaultMillis,
+                p.p99LatencyMillis(), p.macs(), p.params()));
         return entry;
     }
 

@@ -67,7 +67,7 @@ final class SlotOptions {
                     continue;
                 }
                 profiler.variant(backboneId, v, measured).ifPresent(p -> options.add(new SlotOption(name, d.id(),
-                        drop.getAsDouble(), p.medianMillis() - base.medianMillis(), p.macs() - base.macs(),
+                        drop.getAsDouble(), p.latencyChange(base), p.macs() - base.macs(),
                         p.params() - base.params(), p.weightBytes() - base.weightBytes())));
             }
             if (pin.isPresent()) {

@@ -19,7 +19,7 @@ class ProfileStoreTest {
     void profilesSurviveAReopenAndAChangedDigestMisses() {
         Path file = dir.resolve("data/profiles.json");
         ProfileStore store = ProfileStore.open(file);
-        ProfileStore.Entry entry = new ProfileStore.Entry("d1", 0.12, 0.3, 50, 9_000_000, 98_000, 392_000, "now");
+        ProfileStore.Entry entry = new ProfileStore.Entry("d1", 0.12, 0.3, 50, 9_000_000, 98_000, 392_000, "now", 0.14);
         store.put("backbone-a", "lowrank-conv1-b0.5", entry);
         ProfileStore reopened = ProfileStore.open(file);
         assertEquals(entry, reopened.find("backbone-a", "lowrank-conv1-b0.5", "d1").orElseThrow());
