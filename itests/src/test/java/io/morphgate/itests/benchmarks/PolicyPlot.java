@@ -21,8 +21,9 @@ import com.google.gson.Gson;
 import com.google.gson.reflect.TypeToken;
 
 /**
- * Draws {@code policy.png} from the {@code policy.json} that {@link PolicyBenchmark} writes: three charts over the
- * same time axis (latency and latency budget; MACs of the serving configuration and the MAC budget; clients). Runs
+ * Draws {@code policy.png} from the {@code policy.json} that {@link PolicyBenchmark} writes: four charts over the
+ * same time axis (median latency and the latency budget; tail latency; MACs of the serving configuration and the MAC
+ * budget; clients). Runs
  * outside OSGi after the benchmarks (profile {@code benchmarks}, phase post-integration-test).
  */
 public final class PolicyPlot {
@@ -43,10 +44,26 @@ public final class PolicyPlot {
         }
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> samples = (List<Map<String, Object>>) data.get("samples");
-        XYChart latency = chart("Time in the model per inference, and the latency budget", "ms");
-        line(latency, "p99 over the last second", samples, s -> number(s.get("p99")), new Color(214, 39, 40));
+        XYChart latency = chart("Median time in the model per inference (last second), and the latency budget;"
+                + " axis cut at 3 x the typical median", "ms");
+        List<Double> medians = new ArrayList<>();
+        samples.forEach(s -> {
+            Double m = number(s.get("p50"));
+            if (m != null) {
+                medians.add(m);
+            }
+        });
+        medians.sort(null);
+        if (!medians.isEmpty()) {
+            latency.getStyler().setYAxisMin(0.0);
+            latency.getStyler().setYAxisMax(3 * medians.get(medians.size() / 2));
+        }
         line(latency, "p50 over the last second", samples, s -> number(s.get("p50")), new Color(255, 127, 14));
         line(latency, "latency budget", samples, s -> number(s.get("latencyBudget")), Color.BLACK);
+        XYChart tail = chart("99th percentile (last second; other processes on the shared machine dominate it)",
+                "ms (log)");
+        tail.getStyler().setYAxisLogarithmic(true);
+        line(tail, "p99 over the last second", samples, s -> number(s.get("p99")), new Color(214, 39, 40));
         XYChart configuration = chart("Serving configuration (MACs, % of the full model) and the MAC budget",
                 "% of full model MACs");
         line(configuration, "serving configuration", samples, s -> number(s.get("macsPercent")), new Color(31, 119, 180));
@@ -54,7 +71,7 @@ public final class PolicyPlot {
         XYChart clients = chart("Load: concurrent clients calling the inference service", "clients");
         line(clients, "clients", samples, s -> number(s.get("clients")), new Color(44, 160, 44));
         clients.getStyler().setXAxisTitleVisible(true);
-        BitmapEncoder.saveBitmap(List.of(latency, configuration, clients), 3, 1, dir.resolve("policy.png").toString(),
+        BitmapEncoder.saveBitmap(List.of(latency, tail, configuration, clients), 4, 1, dir.resolve("policy.png").toString(),
                 BitmapEncoder.BitmapFormat.PNG);
         System.out.println("policy plot: wrote " + dir.resolve("policy.png"));
     }
