@@ -25,6 +25,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import io.morphgate.api.budget.Budget;
 import io.morphgate.api.inference.InferenceService;
 import io.morphgate.api.inference.ServingStatistics;
+import io.morphgate.api.model.Configuration;
 import io.morphgate.api.model.ModelControl;
 import io.morphgate.api.model.ModelStatus;
 import io.morphgate.api.policy.PolicyDecision;
@@ -68,6 +69,13 @@ public class Policy {
         this.planner = new Planner(control, catalog, new Profiler(control, store, context, config.profileRuns()),
                 config, this::publish);
         LOG.log(Level.INFO, "policy started; budget {0}; {1} profiles stored", describe(budget), store.size());
+        // until the first plan (profiling takes seconds) the full model serves, not whatever ranks highest
+        control.propose(Configuration.DEFAULT, 0, "policy started: the full model until the first plan")
+                .whenComplete((outcome, failure) -> {
+                    if (failure != null) {
+                        LOG.log(Level.WARNING, "the full model could not be proposed: " + failure.getMessage());
+                    }
+                });
         thread.scheduleWithFixedDelay(this::tick, 0, Math.max(50, config.tickMillis()), TimeUnit.MILLISECONDS);
     }
 
