@@ -79,7 +79,7 @@ final class Planner {
         return !SlotOptions.signature(status, catalog.fullModelAccuracy(), unhealthy).equals(lastSignature);
     }
 
-    String describeChange(ModelStatus status) {
+    String describeChange() {
         return lastSignature == null ? "policy started" : "variants or pins changed";
     }
 

@@ -124,7 +124,7 @@ public class Policy {
             }
             Budget b = budget;
             if (planner.inputsChanged(status)) {
-                planner.decide(planner.describeChange(status), b, Optional.empty());
+                planner.decide(planner.describeChange(), b, Optional.empty());
                 return;
             }
             ServingStatistics load = inference.statistics(planner.loadWindowSeconds());

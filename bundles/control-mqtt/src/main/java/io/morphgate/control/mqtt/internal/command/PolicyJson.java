@@ -11,7 +11,10 @@ import com.google.gson.JsonPrimitive;
 import io.morphgate.api.budget.Budget;
 import io.morphgate.api.policy.PolicyDecision;
 
-/** How a policy decision looks on {@code event/policy} (field names as in docs/protocol.md). */
+/**
+ * How a policy decision looks on {@code event/policy} (field names as in docs/protocol.md). Figures that are not
+ * known (NaN) are null here and left out on the wire.
+ */
 public final class PolicyJson {
 
     private PolicyJson() {
@@ -48,7 +51,7 @@ public final class PolicyJson {
         return json;
     }
 
-    /** A budget with {@code null} for each limit that is not set. */
+    /** A budget; a limit that is not set is null here, so it is left out on the wire (see {@link Json}). */
     public static JsonObject budget(Budget b) {
         JsonObject json = new JsonObject();
         json.add("maxLatencyMillis", number(b.maxLatencyMillis()));
