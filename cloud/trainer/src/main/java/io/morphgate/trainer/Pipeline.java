@@ -68,7 +68,7 @@ public final class Pipeline {
                 backbone = r.model();
                 backboneId = "fashion-mnist-v1-seed" + options.seed();
                 backboneAccuracy = r.testAccuracy();
-                writeBackbone(r, manifest.describe(backboneId, description(r, train, test)), manifest);
+                writeBackbone(r, manifest.describe(backboneId, description(r, train, test), r.testAccuracy()), manifest);
             }
             List<VariantArtifacts.Written> written = new ArrayList<>();
             if (options.stage() != TrainerOptions.Stage.BACKBONE) {

@@ -20,8 +20,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The backbone's {@code slots.json}, kept as a JSON tree so the trainer rewrites only the two fields it owns
- * ({@code backboneId}, {@code description}) and leaves every other field, and its name, exactly as it was.
+ * The backbone's {@code slots.json}, kept as a JSON tree so the trainer rewrites only the three fields it owns
+ * ({@code backboneId}, {@code description}, {@code testAccuracy}) and leaves every other field, and its name, exactly as it was.
  */
 final class SlotManifest {
 
@@ -71,11 +71,12 @@ final class SlotManifest {
         return json.get("backboneId").getAsString();
     }
 
-    /** A copy with a new id and description; all other fields unchanged. */
-    SlotManifest describe(String backboneId, String description) {
+    /** A copy with a new id, description and test accuracy (read by the gateway's policy); all other fields unchanged. */
+    SlotManifest describe(String backboneId, String description, double testAccuracy) {
         JsonObject copy = json.deepCopy();
         copy.addProperty("backboneId", backboneId);
         copy.addProperty("description", description);
+        copy.addProperty("testAccuracy", Math.round(testAccuracy * 10000) / 10000.0);
         return new SlotManifest(copy);
     }
 

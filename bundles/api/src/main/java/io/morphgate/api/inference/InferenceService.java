@@ -35,4 +35,12 @@ public interface InferenceService {
 
     /** Requests, failures and latency over the last minute. */
     ServingStatistics statistics();
+
+    /**
+     * Requests, failures and latency over the last {@code seconds} (1 to 60): what a policy reads to follow the
+     * current load.
+     *
+     * @since 1.1
+     */
+    ServingStatistics statistics(int seconds);
 }

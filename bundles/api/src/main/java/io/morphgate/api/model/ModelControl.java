@@ -9,9 +9,10 @@ import org.osgi.annotation.versioning.ProviderType;
 /**
  * Reads and steers the backbone's configuration. Registered by the backbone bundle.
  *
- * <p>Until a policy chooses, the rule for a slot is: its pinned variant if it is accepted, otherwise the accepted
- * variant for that slot with the highest service ranking, the most recently registered first among equals, otherwise
- * the default layer.
+ * <p>The rule for a slot is, in this order: its pinned variant if it is accepted (a pin to {@code default} holds the
+ * default layer); otherwise, while a plan proposed with {@link #propose} is in force, the plan's variant for the slot
+ * if it is accepted, else the default layer; otherwise (no plan) the accepted variant for that slot with the highest
+ * service ranking, the most recently registered first among equals, otherwise the default layer.
  */
 @ProviderType
 public interface ModelControl {
@@ -37,4 +38,33 @@ public interface ModelControl {
 
     /** Removes the pins of several slots at once, in one swap. */
     CompletionStage<ModelStatus> unpin(Collection<String> slots);
+
+    /**
+     * Proposes a plan for the slots that are not pinned (a slot absent from {@code plan} runs its default layer) and
+     * commits it only if it is healthy: the configuration that results is composed and warmed up beside the serving
+     * one, and switched to only if its predictions agree with the serving configuration's on the calibration images
+     * on at least {@code minAgreement} of them. Otherwise the serving configuration and the previous plan stay, and
+     * the outcome says why. Completes with the outcome; fails with an {@link IllegalArgumentException} naming an
+     * unknown slot, or a variant that does not target its slot.
+     *
+     * @since 1.1
+     */
+    CompletionStage<PlanOutcome> propose(Configuration plan, double minAgreement, String trigger);
+
+    /**
+     * Withdraws the plan: unpinned slots follow the ranking rule again. Completes when the configuration that
+     * results is serving.
+     *
+     * @since 1.1
+     */
+    CompletionStage<ModelStatus> withdrawPlan();
+
+    /**
+     * Composes {@code configuration} (pins and plan do not apply) in a session of its own, warms it up and times
+     * {@code runs} single inferences; the serving model is not touched. Fails with an {@link IllegalArgumentException}
+     * when a variant it names is not accepted for its slot.
+     *
+     * @since 1.1
+     */
+    CompletionStage<ConfigurationProfile> profile(Configuration configuration, int runs);
 }

@@ -2,6 +2,7 @@ package io.morphgate.api.slot;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -31,4 +32,12 @@ public interface SlotCatalog {
      * ships no calibration images or the slot is unknown.
      */
     List<float[]> calibrationInputs(String slot);
+
+    /**
+     * Test accuracy of the backbone with every slot on its default layer, as its trainer measured it; empty when the
+     * backbone does not say. Variants' {@code expectedAccuracy} is measured on the same test set.
+     *
+     * @since 1.1
+     */
+    OptionalDouble fullModelAccuracy();
 }

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,9 +29,12 @@ import io.morphgate.api.inference.InferenceResult;
 import io.morphgate.api.inference.InferenceService;
 import io.morphgate.api.inference.Normalization;
 import io.morphgate.api.inference.ServingStatistics;
+import io.morphgate.api.model.Configuration;
+import io.morphgate.api.model.ConfigurationProfile;
 import io.morphgate.api.model.ModelControl;
 import io.morphgate.api.model.ModelListener;
 import io.morphgate.api.model.ModelStatus;
+import io.morphgate.api.model.PlanOutcome;
 import io.morphgate.api.slot.SlotCatalog;
 import io.morphgate.api.slot.SlotSpec;
 import io.morphgate.api.slot.SlotWeights;
@@ -159,6 +163,11 @@ public class Backbone implements InferenceService, ModelControl, SlotCatalog {
         return window.snapshot();
     }
 
+    @Override
+    public ServingStatistics statistics(int seconds) {
+        return window.snapshot(seconds);
+    }
+
     // --- ModelControl
 
     @Override
@@ -202,7 +211,37 @@ public class Backbone implements InferenceService, ModelControl, SlotCatalog {
         return swapper.request("unpinned " + slots).thenApply(ok -> status());
     }
 
+    @Override
+    public CompletionStage<PlanOutcome> propose(Configuration plan, double minAgreement, String trigger) {
+        for (Map.Entry<String, String> planned : plan.variantBySlot().entrySet()) {
+            if (artifacts.slot(planned.getKey()).isEmpty()) {
+                return CompletableFuture.failedFuture(new IllegalArgumentException("unknown slot " + planned.getKey()));
+            }
+            if (registry.accepted(planned.getValue()).filter(v -> v.slot().equals(planned.getKey())).isEmpty()) {
+                return CompletableFuture.failedFuture(new IllegalArgumentException("no accepted variant "
+                        + planned.getValue() + " for slot " + planned.getKey()));
+            }
+        }
+        return swapper.propose(plan, minAgreement, trigger);
+    }
+
+    @Override
+    public CompletionStage<ModelStatus> withdrawPlan() {
+        return swapper.withdrawPlan().thenApply(ok -> status());
+    }
+
+    @Override
+    public CompletionStage<ConfigurationProfile> profile(Configuration configuration, int runs) {
+        return swapper.profile(configuration, runs);
+    }
+
     // --- SlotCatalog
+
+    @Override
+    public OptionalDouble fullModelAccuracy() {
+        Double accuracy = artifacts.manifest().testAccuracy();
+        return accuracy == null ? OptionalDouble.empty() : OptionalDouble.of(accuracy);
+    }
 
     @Override
     public String backboneId() {

@@ -41,13 +41,21 @@ final class LatencyWindow {
     }
 
     synchronized ServingStatistics snapshot() {
+        return snapshot(SECONDS);
+    }
+
+    /** The figures of the last {@code seconds} (1 to 60) whole and current seconds. */
+    synchronized ServingStatistics snapshot(int seconds) {
+        if (seconds < 1 || seconds > SECONDS) {
+            throw new IllegalArgumentException("a window of " + seconds + " s; it must be 1 to " + SECONDS);
+        }
         long now = System.currentTimeMillis() / 1000;
         long req = 0;
         long fail = 0;
         double[] all = new double[SECONDS * SAMPLES_PER_SECOND];
         int n = 0;
         for (int b = 0; b < SECONDS; b++) {
-            if (now - bucketSecond[b] < SECONDS) {
+            if (now - bucketSecond[b] < seconds) {
                 req += requests[b];
                 fail += failures[b];
                 int k = Math.min(latencyCount[b], SAMPLES_PER_SECOND);
@@ -57,7 +65,7 @@ final class LatencyWindow {
         }
         double[] sorted = Arrays.copyOf(all, n);
         Arrays.sort(sorted);
-        return new ServingStatistics(SECONDS, req, fail, req / (double) SECONDS, percentile(sorted, 50),
+        return new ServingStatistics(seconds, req, fail, req / (double) seconds, percentile(sorted, 50),
                 percentile(sorted, 99), total);
     }
 

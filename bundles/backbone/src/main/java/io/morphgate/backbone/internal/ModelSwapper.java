@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -15,7 +16,10 @@ import java.util.function.Supplier;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import io.morphgate.api.inference.InferenceResult;
 import io.morphgate.api.model.Configuration;
+import io.morphgate.api.model.ConfigurationProfile;
+import io.morphgate.api.model.PlanOutcome;
 import io.morphgate.api.model.SwapRecord;
 import io.morphgate.api.variant.VariantDescriptor;
 import io.morphgate.onnx.CompositionException;
@@ -57,6 +61,8 @@ final class ModelSwapper implements AutoCloseable {
     private Instant firstTriggerAt;
     private boolean scheduled;
     private long generation;
+    /** The policy's plan for unpinned slots (slot to variant id), or null: the ranking rule decides. */
+    private volatile Map<String, String> plan;
 
     ModelSwapper(BackboneArtifacts artifacts, VariantRegistry registry, Supplier<Map<String, String>> pins,
             SessionFactory sessions, ServingModel serving, SwapJournal journal, int warmupRuns, long coalesceMillis,
@@ -109,7 +115,7 @@ final class ModelSwapper implements AutoCloseable {
         }
         try {
             admitPending();
-            swapTo(String.join("; ", why), triggeredAt);
+            swapTo(String.join("; ", why), triggeredAt, Double.NaN);
             toComplete.forEach(f -> f.complete(null));
         } catch (RuntimeException | Error e) {
             journal.failed("swap failed: " + e.getMessage());
@@ -167,13 +173,85 @@ final class ModelSwapper implements AutoCloseable {
         journal.refused(offered);
     }
 
-    private void swapTo(String trigger, Instant triggeredAt) {
+    /**
+     * Proposes a plan for the unpinned slots and commits it only if the configuration that results agrees with the
+     * serving one on at least {@code minAgreement} of the calibration images; otherwise the previous plan stays.
+     */
+    CompletableFuture<PlanOutcome> propose(Configuration proposed, double minAgreement, String trigger) {
+        CompletableFuture<PlanOutcome> done = new CompletableFuture<>();
+        Instant triggeredAt = Instant.now();
+        execute(done, () -> {
+            Map<String, String> previousPlan = plan;
+            plan = proposed.variantBySlot();
+            admitPending();
+            Configuration before = serving.current().map(ComposedModel::configuration).orElse(Configuration.DEFAULT);
+            Configuration wanted = SelectionRule.choose(artifacts.slots(), registry, pins.get(), plan).configuration();
+            try {
+                OptionalDouble agreement = swapTo("plan: " + trigger, triggeredAt, minAgreement);
+                Configuration now = serving.current().map(ComposedModel::configuration).orElse(Configuration.DEFAULT);
+                done.complete(new PlanOutcome(wanted, now.equals(wanted), now, agreement, now.equals(before)
+                        ? "already serving" : "committed " + now.id()));
+            } catch (Unhealthy e) {
+                plan = previousPlan;
+                LOG.log(Level.WARNING, "plan {0} {1} rolled back: {2}", wanted.id(), wanted.variantBySlot(),
+                        e.getMessage());
+                done.complete(new PlanOutcome(wanted, false, before, OptionalDouble.of(e.agreement), e.getMessage()));
+            } catch (RuntimeException e) {
+                plan = previousPlan;
+                throw e;
+            }
+        });
+        return done;
+    }
+
+    /** Withdraws the plan; the ranking rule decides the unpinned slots again. */
+    CompletableFuture<Void> withdrawPlan() {
+        plan = null;
+        return request("plan withdrawn");
+    }
+
+    /** Composes {@code configuration} in a session of its own and times {@code runs} single inferences. */
+    CompletableFuture<ConfigurationProfile> profile(Configuration configuration, int runs) {
+        CompletableFuture<ConfigurationProfile> done = new CompletableFuture<>();
+        execute(done, () -> {
+            admitPending();
+            Map<String, OfferedVariant> chosen = new HashMap<>();
+            configuration.variantBySlot().forEach((slot, id) -> chosen.put(slot, registry.accepted(id)
+                    .filter(v -> v.slot().equals(slot)).orElseThrow(() -> new IllegalArgumentException(
+                            "no accepted variant " + id + " for slot " + slot))));
+            ModelProto composed = compose(new SelectionRule.Selection(configuration, chosen));
+            done.complete(ConfigurationTimer.time(configuration, composed, sessions, serving, artifacts, warmupRuns,
+                    runs));
+        });
+        return done;
+    }
+
+    private <T> void execute(CompletableFuture<T> done, Runnable task) {
+        try {
+            thread.execute(() -> {
+                try {
+                    task.run();
+                } catch (RuntimeException | Error e) {
+                    done.completeExceptionally(e);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            done.completeExceptionally(new IllegalStateException("the backbone is shutting down"));
+        }
+    }
+
+    /**
+     * Makes the configuration the rule chooses serve. With a {@code minAgreement} (not NaN), a new configuration
+     * serves only if it agrees that much with the serving one ({@link Unhealthy} otherwise). Returns the agreement
+     * measured, if any.
+     */
+    private OptionalDouble swapTo(String trigger, Instant triggeredAt, double minAgreement) {
         while (true) {
-            SelectionRule.Selection selection = SelectionRule.choose(artifacts.slots(), registry, pins.get());
+            SelectionRule.Selection selection = SelectionRule.choose(artifacts.slots(), registry, pins.get(), plan);
             Configuration wanted = selection.configuration();
             ComposedModel current = serving.current().orElse(null);
             if (current != null && current.configuration().equals(wanted)) {
-                return;
+                return OptionalDouble.empty();
             }
             long t0 = System.nanoTime();
             ModelProto composed;
@@ -190,8 +268,7 @@ final class ModelSwapper implements AutoCloseable {
             }
             long t1 = System.nanoTime();
             try {
-                install(wanted, composed, trigger, triggeredAt, t0, t1);
-                return;
+                return install(wanted, composed, trigger, triggeredAt, t0, t1, minAgreement);
             } catch (RuntimeRefusal e) {
                 // the graph checks passed but the runtime refused it: find the variant(s) it cannot run, or give up
                 if (refuseWhatTheRuntimeCannotRun(selection) == 0) {
@@ -208,8 +285,8 @@ final class ModelSwapper implements AutoCloseable {
         return replacements.isEmpty() ? artifacts.model() : GraphComposer.compose(artifacts.model(), replacements);
     }
 
-    private void install(Configuration configuration, ModelProto composed, String trigger, Instant triggeredAt,
-            long composeStart, long composeEnd) {
+    private OptionalDouble install(Configuration configuration, ModelProto composed, String trigger,
+            Instant triggeredAt, long composeStart, long composeEnd, double minAgreement) {
         CostCounter.ModelCost cost = CostCounter.count(composed); // before the session: if it throws, nothing leaks
         OrtSession session;
         try {
@@ -231,6 +308,13 @@ final class ModelSwapper implements AutoCloseable {
                     + e.getMessage(), e);
         }
         long warmEnd = System.nanoTime();
+        OptionalDouble agreement = Double.isNaN(minAgreement) ? OptionalDouble.empty() : agreementWithServing(next);
+        if (agreement.isPresent() && agreement.getAsDouble() < minAgreement) {
+            next.close();
+            throw new Unhealthy(agreement.getAsDouble(), String.format("configuration %s agrees with the serving"
+                    + " configuration on %.1f%% of the calibration images, below the %.1f%% required",
+                    configuration.id(), 100 * agreement.getAsDouble(), 100 * minAgreement));
+        }
         serving.switchTo(next);
         SwapRecord record = new SwapRecord(next.generation(), configuration, trigger,
                 triggeredAt == null ? Instant.now() : triggeredAt, Instant.now(), millis(composeEnd - composeStart),
@@ -240,6 +324,38 @@ final class ModelSwapper implements AutoCloseable {
                 + " warm-up {6} ms; trigger: {7}", next.generation(), configuration.id(),
                 configuration.variantBySlot(), next.cost().macs(), fmt(record.composeMillis()),
                 fmt(record.sessionMillis()), fmt(record.warmupMillis()), trigger);
+        return agreement;
+    }
+
+    /** Fraction of the calibration images on which {@code next} predicts the class the serving model predicts. */
+    private OptionalDouble agreementWithServing(ComposedModel next) {
+        List<float[]> images = artifacts.calibrationImages();
+        ComposedModel current = serving.current().orElse(null);
+        if (images.isEmpty() || current == null || !current.tryAcquire()) {
+            return OptionalDouble.empty();
+        }
+        try {
+            List<InferenceResult> before = serving.runOn(current, images);
+            List<InferenceResult> after = serving.runOn(next, images);
+            int same = 0;
+            for (int i = 0; i < images.size(); i++) {
+                same += before.get(i).predictedClass() == after.get(i).predictedClass() ? 1 : 0;
+            }
+            return OptionalDouble.of(same / (double) images.size());
+        } finally {
+            current.release();
+        }
+    }
+
+    /** A configuration whose predictions moved too far from the serving one's. */
+    private static final class Unhealthy extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final double agreement;
+
+        Unhealthy(double agreement, String message) {
+            super(message);
+            this.agreement = agreement;
+        }
     }
 
     /** Tries each chosen variant alone in a session with one inference; refuses those that fail. */

@@ -8,9 +8,10 @@ import io.morphgate.api.model.Configuration;
 import io.morphgate.api.slot.SlotSpec;
 
 /**
- * Which variant fills each slot until a policy decides: the pinned variant if it is bound and accepted; otherwise the
- * accepted variant for the slot with the highest service ranking, the most recently bound first among equals;
- * otherwise the default layer. A pin to {@value #DEFAULT_LAYER} holds the slot on its default layer.
+ * Which variant fills each slot: the pinned variant if it is bound and accepted; otherwise, while a policy's plan is
+ * in force, the plan's variant if it is bound and accepted, else the default layer; otherwise (no plan) the accepted
+ * variant for the slot with the highest service ranking, the most recently bound first among equals; otherwise the
+ * default layer. A pin to {@value #DEFAULT_LAYER} holds the slot on its default layer.
  */
 final class SelectionRule {
 
@@ -25,6 +26,12 @@ final class SelectionRule {
     }
 
     static Selection choose(List<SlotSpec> slots, VariantRegistry registry, Map<String, String> pins) {
+        return choose(slots, registry, pins, null);
+    }
+
+    /** As above; {@code plan} (slot to variant id, null for no plan) decides the slots that are not pinned. */
+    static Selection choose(List<SlotSpec> slots, VariantRegistry registry, Map<String, String> pins,
+            Map<String, String> plan) {
         Map<String, OfferedVariant> choice = new HashMap<>();
         for (SlotSpec slot : slots) {
             String pinned = pins.get(slot.name());
@@ -33,7 +40,11 @@ final class SelectionRule {
             }
             OfferedVariant chosen = pinned == null ? null
                     : registry.accepted(pinned).filter(v -> slot.name().equals(v.slot())).orElse(null);
-            if (chosen == null) {
+            if (chosen == null && plan != null) {
+                String planned = plan.get(slot.name());
+                chosen = planned == null ? null
+                        : registry.accepted(planned).filter(v -> slot.name().equals(v.slot())).orElse(null);
+            } else if (chosen == null) {
                 List<OfferedVariant> candidates = registry.candidates(slot.name());
                 chosen = candidates.isEmpty() ? null : candidates.get(0);
             }

@@ -4,11 +4,11 @@ import java.util.List;
 
 /**
  * The slot manifest shipped beside the backbone graph ({@code model/slots.json}): which tensors bound each slot and
- * which initializers hold its trained parameters. Produced by whatever made the backbone (the synthetic generator now,
+ * which initializers hold its trained parameters, and the full model's test accuracy ({@code testAccuracy}, may be absent). Produced by whatever made the backbone (the synthetic generator now,
  * the trainer later), so replacing the backbone is a data change.
  */
 public record SlotManifest(String backboneId, String description, Port input, Port output, List<String> labels,
-        Normalization normalization, List<Slot> slots, Calibration calibration) {
+        Normalization normalization, List<Slot> slots, Calibration calibration, Double testAccuracy) {
 
     /**
      * Real images shipped beside the model for calibration (batch-norm recalibration of derived variants, agreement

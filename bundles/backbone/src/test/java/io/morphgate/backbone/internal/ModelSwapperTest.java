@@ -2,6 +2,8 @@ package io.morphgate.backbone.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -10,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -20,6 +23,8 @@ import org.junit.jupiter.api.Test;
 import ai.onnxruntime.OrtEnvironment;
 import io.morphgate.api.inference.InferenceResult;
 import io.morphgate.api.model.Configuration;
+import io.morphgate.api.model.ConfigurationProfile;
+import io.morphgate.api.model.PlanOutcome;
 import io.morphgate.api.model.ModelStatus;
 import io.morphgate.api.model.VariantState;
 import io.morphgate.api.slot.SlotSpec;
@@ -205,6 +210,70 @@ class ModelSwapperTest {
         assertTrue(failures.isEmpty(), () -> "requests failed during swaps: " + failures);
         assertTrue(generations.size() > 0);
         assertEquals(13, serving.current().orElseThrow().generation());
+    }
+
+    @Test
+    void aPlanDecidesTheUnpinnedSlotsAndAPinStillWins() throws Exception {
+        SlotSpec conv4 = artifacts.slot("conv4").orElseThrow();
+        bind(1, "older", conv4, TestBackbones.lowRankLike(conv4, 16, 1, 64));
+        bind(2, "newer", conv4, TestBackbones.lowRankLike(conv4, 8, 2, 64));
+        PlanOutcome defaultPlan = swapper.propose(Configuration.DEFAULT, 0, "plan").get(30, TimeUnit.SECONDS);
+        assertTrue(defaultPlan.committed());
+        assertEquals(Configuration.DEFAULT, serving.current().orElseThrow().configuration(),
+                "a plan without the slot holds it on its default layer, whatever is bound");
+        Configuration older = new Configuration(Map.of("conv4", "older"));
+        PlanOutcome planned = swapper.propose(older, 0, "plan").get(30, TimeUnit.SECONDS);
+        assertTrue(planned.committed());
+        assertEquals(older, planned.serving());
+        assertTrue(planned.agreement().isPresent(), "a checked commit measures the agreement");
+
+        pins.put("conv4", "newer");
+        swapper.request("pin").get(30, TimeUnit.SECONDS);
+        assertEquals(new Configuration(Map.of("conv4", "newer")), serving.current().orElseThrow().configuration());
+        pins.clear();
+        swapper.request("unpin").get(30, TimeUnit.SECONDS);
+        assertEquals(older, serving.current().orElseThrow().configuration(), "unpinned: the plan again");
+        swapper.withdrawPlan().get(30, TimeUnit.SECONDS);
+        assertEquals(new Configuration(Map.of("conv4", "newer")), serving.current().orElseThrow().configuration(),
+                "no plan: the ranking rule again");
+    }
+
+    @Test
+    void aPlanThatFailsItsHealthCheckIsRolledBackAndThePreviousPlanStays() throws Exception {
+        SlotSpec conv2 = artifacts.slot("conv2").orElseThrow();
+        bind(1, "lr-conv2", conv2, TestBackbones.lowRankLike(conv2, 8, 5, 32));
+        swapper.propose(Configuration.DEFAULT, 0, "plan").get(30, TimeUnit.SECONDS);
+        long generation = serving.current().orElseThrow().generation();
+        // no configuration can agree on more than all images
+        PlanOutcome outcome = swapper.propose(new Configuration(Map.of("conv2", "lr-conv2")), 1.01, "unreachable")
+                .get(30, TimeUnit.SECONDS);
+        assertFalse(outcome.committed());
+        assertEquals(Configuration.DEFAULT, outcome.serving());
+        assertTrue(outcome.agreement().isPresent());
+        assertTrue(outcome.detail().contains("agrees"), outcome.detail());
+        assertEquals(generation, serving.current().orElseThrow().generation(), "nothing was switched");
+        swapper.request("another trigger").get(30, TimeUnit.SECONDS);
+        assertEquals(Configuration.DEFAULT, serving.current().orElseThrow().configuration(),
+                "the previous plan stays in force after the rollback");
+    }
+
+    @Test
+    void profilingTimesAConfigurationWithoutTouchingTheServingModel() throws Exception {
+        SlotSpec conv3 = artifacts.slot("conv3").orElseThrow();
+        bind(1, "lr-conv3", conv3, TestBackbones.lowRankLike(conv3, 8, 3, 64));
+        ComposedModel before = serving.current().orElseThrow();
+        ConfigurationProfile withVariant = swapper.profile(new Configuration(Map.of("conv3", "lr-conv3")), 7)
+                .get(30, TimeUnit.SECONDS);
+        ConfigurationProfile full = swapper.profile(Configuration.DEFAULT, 7).get(30, TimeUnit.SECONDS);
+        assertSame(before, serving.current().orElseThrow());
+        assertEquals(7, withVariant.runs());
+        assertTrue(withVariant.medianLatencyMillis() > 0
+                && withVariant.p99LatencyMillis() >= withVariant.medianLatencyMillis());
+        assertTrue(withVariant.macs() < full.macs(), withVariant + " vs " + full);
+        assertEquals(full.params() * 4, full.weightBytes());
+        ExecutionException unknown = assertThrows(ExecutionException.class,
+                () -> swapper.profile(new Configuration(Map.of("conv3", "nope")), 3).get(30, TimeUnit.SECONDS));
+        assertTrue(unknown.getCause() instanceof IllegalArgumentException);
     }
 
     private void bind(long serviceId, String id, SlotSpec slot, ai.onnx.proto.OnnxMl.ModelProto graph)

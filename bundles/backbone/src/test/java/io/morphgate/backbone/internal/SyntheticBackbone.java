@@ -93,7 +93,7 @@ public final class SyntheticBackbone {
                 "Slot architecture with fixed-seed parameters (not trained): right shapes, meaningless predictions.",
                 new SlotManifest.Port("image", List.of(1, 28, 28)), new SlotManifest.Port("logits", List.of(10)),
                 LABELS, new SlotManifest.Normalization(0.2860f, 0.3530f), slots,
-                new SlotManifest.Calibration(CALIBRATION_FILE));
+                new SlotManifest.Calibration(CALIBRATION_FILE), null);
         return new Generated(model, manifest);
     }
 

@@ -37,6 +37,8 @@ import io.morphgate.api.model.ModelControl;
 import io.morphgate.api.model.ModelListener;
 import io.morphgate.api.model.SwapRecord;
 import io.morphgate.api.model.VariantState;
+import io.morphgate.api.policy.PolicyDecision;
+import io.morphgate.api.policy.PolicyListener;
 import io.morphgate.api.slot.SlotCatalog;
 import io.morphgate.control.mqtt.internal.command.Arguments;
 import io.morphgate.control.mqtt.internal.command.CommandRouter;
@@ -49,11 +51,13 @@ import io.morphgate.control.mqtt.internal.transport.MqttLink;
 
 /**
  * The control link: wires the MQTT transport, the router and its verb handlers, events and telemetry, and owns the
- * threads they run on. Swaps and refusals reach it as a {@link ModelListener} and go out as events.
+ * threads they run on. Swaps and refusals reach it as a {@link ModelListener}, the policy's decisions as a
+ * {@link PolicyListener}; both go out as events.
  */
-@Component(service = ModelListener.class, configurationPid = "morphgate.control.mqtt", immediate = true)
+@Component(service = {ModelListener.class, PolicyListener.class}, configurationPid = "morphgate.control.mqtt",
+        immediate = true)
 @Designate(ocd = MqttControlConfiguration.class)
-public class MqttControl implements ModelListener {
+public class MqttControl implements ModelListener, PolicyListener {
 
     private static final System.Logger LOG = System.getLogger(MqttControl.class.getName());
 
@@ -148,6 +152,14 @@ public class MqttControl implements ModelListener {
         EventPublisher publisher = events;
         if (publisher != null) {
             publisher.refused(variant);
+        }
+    }
+
+    @Override
+    public void decided(PolicyDecision decision) {
+        EventPublisher publisher = events;
+        if (publisher != null) {
+            publisher.policy(decision);
         }
     }
 

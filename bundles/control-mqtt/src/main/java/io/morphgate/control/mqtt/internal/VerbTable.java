@@ -1,9 +1,11 @@
 package io.morphgate.control.mqtt.internal;
 
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.cm.ConfigurationAdmin;
 
@@ -47,8 +49,14 @@ record VerbTable(BundleContext context, ModelControl model, InferenceService inf
                 Map.entry("install-feature", new InstallFeatureHandler(deployer, events)),
                 Map.entry("uninstall-feature", new UninstallFeatureHandler(deployer, events)),
                 Map.entry("upload", new UploadHandler(deployer)),
-                Map.entry("budget", new BudgetHandler(configurationAdmin)),
+                Map.entry("budget", new BudgetHandler(configurationAdmin, this::policyActive)),
                 Map.entry("pin", new PinHandler(model)),
                 Map.entry("unpin", new UnpinHandler(model)));
+    }
+
+    /** Whether the policy bundle is active, i.e. a budget stored by the {@code budget} verb is applied. */
+    private boolean policyActive() {
+        return Arrays.stream(context.getBundles()).anyMatch(b -> BudgetHandler.POLICY_BUNDLE.equals(
+                b.getSymbolicName()) && b.getState() == Bundle.ACTIVE);
     }
 }

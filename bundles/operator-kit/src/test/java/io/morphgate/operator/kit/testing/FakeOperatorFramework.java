@@ -6,6 +6,7 @@ import java.util.Dictionary;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.osgi.framework.BundleContext;
@@ -67,6 +68,11 @@ public final class FakeOperatorFramework {
             @Override
             public List<float[]> calibrationInputs(String slot) {
                 return List.of();
+            }
+
+            @Override
+            public OptionalDouble fullModelAccuracy() {
+                return OptionalDouble.empty();
             }
         };
     }

@@ -4,9 +4,10 @@ import io.morphgate.api.deployment.JobOutcome;
 import io.morphgate.api.deployment.JobProgress;
 import io.morphgate.api.model.SwapRecord;
 import io.morphgate.api.model.VariantState;
+import io.morphgate.api.policy.PolicyDecision;
 import io.morphgate.control.mqtt.internal.transport.Outbox;
 
-/** Events on {@code event/<kind>}: job progress and outcomes, swaps, refusals. */
+/** Events on {@code event/<kind>}: job progress and outcomes, swaps, refusals, policy decisions. */
 public final class EventPublisher {
 
     private final Outbox outbox;
@@ -29,5 +30,9 @@ public final class EventPublisher {
 
     public void refused(VariantState variant) {
         outbox.publish("event/refusal", Json.bytes(ModelJson.variant(variant)), false);
+    }
+
+    public void policy(PolicyDecision decision) {
+        outbox.publish("event/policy", Json.bytes(PolicyJson.decision(decision)), false);
     }
 }

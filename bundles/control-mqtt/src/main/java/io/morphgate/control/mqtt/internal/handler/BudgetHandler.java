@@ -6,6 +6,7 @@ import java.util.Hashtable;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 import org.osgi.service.cm.Configuration;
@@ -23,8 +24,9 @@ import io.morphgate.control.mqtt.internal.command.Reply;
 
 /**
  * {@code budget}: sets the limits a configuration must respect, stored in Configuration Admin under PID
- * {@code morphgate.budget} (read by the policy). A field that is absent keeps its value, {@code null} removes the
- * limit; no field at all just reads. Replies with the budget in force.
+ * {@code morphgate.budget}. The policy bundle (feature morphgate-policy) reads it and plans again; its decision goes
+ * out on {@code event/policy}. A field that is absent keeps its value, {@code null} removes the limit; no field at
+ * all just reads. Replies with the budget in force and whether a policy is running to apply it.
  */
 public final class BudgetHandler implements CommandHandler {
 
@@ -32,10 +34,20 @@ public final class BudgetHandler implements CommandHandler {
     static final String LATENCY = "maxLatencyMillis";
     static final String[] LONG_LIMITS = {"maxMacs", "maxParams", "maxMemoryBytes"};
 
+    /** Symbolic name of the bundle that applies the budget. */
+    public static final String POLICY_BUNDLE = "io.morphgate.policy";
+
     private final Supplier<Optional<ConfigurationAdmin>> configurationAdmin;
+    private final BooleanSupplier policyActive;
 
     public BudgetHandler(Supplier<Optional<ConfigurationAdmin>> configurationAdmin) {
+        this(configurationAdmin, () -> false);
+    }
+
+    /** {@code policyActive} tells whether the policy bundle is active to apply the budget. */
+    public BudgetHandler(Supplier<Optional<ConfigurationAdmin>> configurationAdmin, BooleanSupplier policyActive) {
         this.configurationAdmin = configurationAdmin;
+        this.policyActive = policyActive;
     }
 
     @Override
@@ -61,7 +73,9 @@ public final class BudgetHandler implements CommandHandler {
                 }
             }
             configuration.updateIfDifferent(properties);
-            return CompletableFuture.completedFuture(Reply.ok(command, inForce(properties)));
+            JsonObject reply = inForce(properties);
+            reply.addProperty("policyActive", policyActive.getAsBoolean());
+            return CompletableFuture.completedFuture(Reply.ok(command, reply));
         } catch (IOException e) {
             throw new CommandException(ErrorCodes.INTERNAL, "cannot store the budget: " + e.getMessage());
         }

@@ -23,6 +23,8 @@ import io.morphgate.api.deployment.DeploymentRequest;
 import io.morphgate.api.deployment.JobOutcome;
 import io.morphgate.api.deployment.JobProgress;
 import io.morphgate.api.model.Configuration;
+import io.morphgate.api.model.ConfigurationProfile;
+import io.morphgate.api.model.PlanOutcome;
 import io.morphgate.api.model.ModelControl;
 import io.morphgate.api.model.ModelStatus;
 import io.morphgate.api.model.SlotState;
@@ -101,6 +103,21 @@ final class Fakes {
         public CompletionStage<ModelStatus> unpin(Collection<String> slots) {
             calls.add("unpin " + slots);
             return CompletableFuture.completedFuture(status());
+        }
+
+        @Override
+        public CompletionStage<PlanOutcome> propose(Configuration plan, double minAgreement, String trigger) {
+            throw new UnsupportedOperationException("the handlers never propose plans");
+        }
+
+        @Override
+        public CompletionStage<ModelStatus> withdrawPlan() {
+            throw new UnsupportedOperationException("the handlers never withdraw plans");
+        }
+
+        @Override
+        public CompletionStage<ConfigurationProfile> profile(Configuration configuration, int runs) {
+            throw new UnsupportedOperationException("the handlers never profile");
         }
     }
 

@@ -135,6 +135,29 @@ class HandlerArgumentsTest {
     }
 
     @Test
+    void budgetReplySaysWhetherAPolicyAppliesIt() throws Exception {
+        var stored = new java.util.Hashtable<String, Object>();
+        var configuration = (org.osgi.service.cm.Configuration) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {org.osgi.service.cm.Configuration.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "getProperties" -> stored;
+                    case "updateIfDifferent" -> true;
+                    default -> null;
+                });
+        var admin = (org.osgi.service.cm.ConfigurationAdmin) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {org.osgi.service.cm.ConfigurationAdmin.class},
+                (proxy, method, args) -> method.getName().equals("getConfiguration") ? configuration : null);
+        for (boolean active : new boolean[] {true, false}) {
+            BudgetHandler budget = new BudgetHandler(() -> Optional.of(admin), () -> active);
+            var reply = budget.handle(Fakes.command("budget", "{\"requestId\":\"r-1\",\"maxMacs\":5000}"))
+                    .toCompletableFuture().get();
+            var result = reply.result().orElseThrow().getAsJsonObject();
+            assertEquals(active, result.get("policyActive").getAsBoolean(), result.toString());
+            assertEquals(5000, result.get("maxMacs").getAsLong());
+        }
+    }
+
+    @Test
     void budgetInForceShowsUnsetLimitsAsNull() {
         var properties = new java.util.Hashtable<String, Object>(Map.of("maxMacs", 1000L, "maxLatencyMillis", 2.5));
         var json = BudgetHandler.inForce(properties);
