@@ -8,6 +8,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
+import javax.net.ssl.SSLSocketFactory;
+
 import org.eclipse.paho.client.mqttv3.DisconnectedBufferOptions;
 import org.eclipse.paho.client.mqttv3.IMqttActionListener;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
@@ -78,7 +80,11 @@ public final class MqttLink implements Outbox, AutoCloseable {
         settings.username().ifPresent(options::setUserName);
         settings.password().ifPresent(options::setPassword);
         if (settings.caCertificate().isPresent()) {
-            options.setSocketFactory(TrustedCertificates.socketFactory(settings.caCertificate().get()));
+            options.setSocketFactory(NoDelaySockets.tls(TrustedCertificates.socketFactory(settings.caCertificate().get())));
+        } else if (settings.brokerUrl().startsWith("ssl://")) {
+            options.setSocketFactory(NoDelaySockets.tls((SSLSocketFactory) SSLSocketFactory.getDefault()));
+        } else {
+            options.setSocketFactory(NoDelaySockets.plain());
         }
         return options;
     }
