@@ -29,7 +29,7 @@ import com.google.gson.JsonParser;
  * page, take a screenshot. Needs the Debian package {@code chromium}; the binary can be set with the system
  * property {@code morphgate.chromium}.
  */
-final class HeadlessChromium implements AutoCloseable {
+public final class HeadlessChromium implements AutoCloseable {
 
     private final Process process;
     private final Path profile;
@@ -37,7 +37,7 @@ final class HeadlessChromium implements AutoCloseable {
     private final AtomicInteger ids = new AtomicInteger();
     private final Map<Integer, CompletableFuture<JsonObject>> pending = new ConcurrentHashMap<>();
 
-    HeadlessChromium(int width, int height) throws Exception {
+    public HeadlessChromium(int width, int height) throws Exception {
         String binary = System.getProperty("morphgate.chromium", "/usr/bin/chromium");
         if (!Files.isExecutable(Path.of(binary))) {
             throw new AssertionError("no chromium at " + binary + ": apt-get install -y chromium (or set -Dmorphgate.chromium)");
@@ -75,14 +75,14 @@ final class HeadlessChromium implements AutoCloseable {
         call("Page.enable", new JsonObject());
     }
 
-    void navigate(String url) throws Exception {
+    public void navigate(String url) throws Exception {
         JsonObject params = new JsonObject();
         params.addProperty("url", url);
         call("Page.navigate", params);
     }
 
     /** The value of a JavaScript expression in the page (null when it throws or is undefined). */
-    JsonElement evaluate(String expression) throws Exception {
+    public JsonElement evaluate(String expression) throws Exception {
         JsonObject params = new JsonObject();
         params.addProperty("expression", expression);
         params.addProperty("returnByValue", true);
@@ -95,7 +95,7 @@ final class HeadlessChromium implements AutoCloseable {
     }
 
     /** The page's text at {@code expression}, or "" while it cannot be read. */
-    String text(String expression) {
+    public String text(String expression) {
         try {
             JsonElement value = evaluate(expression);
             return value == null || value.isJsonNull() ? "" : value.getAsString();
@@ -104,7 +104,7 @@ final class HeadlessChromium implements AutoCloseable {
         }
     }
 
-    byte[] screenshotPng() throws Exception {
+    public byte[] screenshotPng() throws Exception {
         JsonObject params = new JsonObject();
         params.addProperty("format", "png");
         params.addProperty("captureBeyondViewport", true);

@@ -22,7 +22,7 @@ import io.moquette.broker.config.MemoryConfig;
  * JVM but another class loader: it reaches the relay through a {@code Function<String, String>} stored in the
  * system properties under {@link #RELAY}.
  */
-final class MqttTestBroker {
+public final class MqttTestBroker {
 
     static final String RELAY = "morphgate.itests.mqtt.relay";
 
@@ -34,7 +34,7 @@ final class MqttTestBroker {
     }
 
     /** Starts the broker and the relay once per JVM; returns {brokerPort, relayPort}. */
-    static synchronized int[] start() {
+    public static synchronized int[] start() {
         if (server == null) {
             try {
                 brokerPort = freePort();

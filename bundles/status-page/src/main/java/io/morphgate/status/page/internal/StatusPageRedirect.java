@@ -11,10 +11,10 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletName;
 import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPattern;
 
-/** {@code /morphgate/status} and {@code /morphgate/status/} lead to the page itself. */
+/** {@code /morphgate/status} leads to the page itself. */
 @Component(service = Servlet.class)
 @HttpWhiteboardServletName("morphgate-status-redirect")
-@HttpWhiteboardServletPattern({"/morphgate/status", "/morphgate/status/"})
+@HttpWhiteboardServletPattern("/morphgate/status")
 public class StatusPageRedirect extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
