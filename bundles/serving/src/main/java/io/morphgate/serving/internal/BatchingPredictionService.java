@@ -6,7 +6,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -36,7 +35,7 @@ public class BatchingPredictionService implements PredictionService {
 
     private final InferenceService inference;
     private final InputDecoder decoder = new InputDecoder();
-    private final AtomicLong rejected = new AtomicLong();
+    private final QueueCounters counters = new QueueCounters();
     private volatile ModelInput modelInput;
     private volatile int maxRequestBytes;
     private volatile RequestBatcher batcher;
@@ -64,7 +63,7 @@ public class BatchingPredictionService implements PredictionService {
                 TimeUnit.MICROSECONDS.toNanos(config.maxBatchDelayMicros()), config.queueCapacity(), config.workers());
         modelInput = new ModelInput(inference.inputShape(), inference.normalization(), config.maxImagePixels());
         maxRequestBytes = config.maxRequestBytes();
-        batcher = new RequestBatcher(inference::inferBatch, settings, threads());
+        batcher = new RequestBatcher(inference::inferBatch, settings, counters, threads());
         LOG.log(System.Logger.Level.INFO, "serving with batches of at most {0}, {1} us added delay at most, "
                 + "{2} requests queued at most, {3} workers", settings.maxBatchSize(), config.maxBatchDelayMicros(),
                 settings.queueCapacity(), settings.workers());
@@ -84,7 +83,7 @@ public class BatchingPredictionService implements PredictionService {
             }
             input = decoder.decode(mediaType, body, modelInput);
         } catch (ServingException e) {
-            rejected.incrementAndGet();
+            counters.rejected.incrementAndGet();
             throw e;
         }
         int top = Math.min(topClasses, labels.size());
@@ -95,8 +94,9 @@ public class BatchingPredictionService implements PredictionService {
     public QueueStatistics statistics() {
         RequestBatcher b = batcher;
         BatchSettings s = b.settings();
-        return new QueueStatistics(b.queued(), s.queueCapacity(), b.accepted(), b.refused(), rejected.get(),
-                b.batches(), b.batchedRequests(), s.maxBatchSize(), TimeUnit.NANOSECONDS.toMicros(s.maxDelayNanos()));
+        return new QueueStatistics(b.queued(), s.queueCapacity(), counters.accepted.get(), counters.refused.get(),
+                counters.rejected.get(), counters.batches.get(), counters.batchedRequests.get(), s.maxBatchSize(),
+                TimeUnit.NANOSECONDS.toMicros(s.maxDelayNanos()));
     }
 
     static Prediction prediction(RequestBatcher.Batched b, List<String> labels, int top) {

@@ -7,7 +7,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 import io.morphgate.api.inference.InferenceException;
@@ -39,16 +38,14 @@ final class RequestBatcher {
     private final BatchSettings settings;
     private final BlockingQueue<Pending> queue;
     private final List<Thread> workers = new ArrayList<>();
+    private final QueueCounters counters;
     private volatile boolean accepting = true;
-    private final AtomicLong accepted = new AtomicLong();
-    private final AtomicLong refused = new AtomicLong();
-    private final AtomicLong batches = new AtomicLong();
-    private final AtomicLong batchedRequests = new AtomicLong();
 
     /** @param model runs a batch, e.g. {@code InferenceService::inferBatch} */
-    RequestBatcher(Function<List<float[]>, List<InferenceResult>> model, BatchSettings settings,
+    RequestBatcher(Function<List<float[]>, List<InferenceResult>> model, BatchSettings settings, QueueCounters counters,
             ThreadFactory threads) {
         this.model = model;
+        this.counters = counters;
         this.settings = settings;
         this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
         for (int i = 0; i < settings.workers(); i++) {
@@ -65,11 +62,11 @@ final class RequestBatcher {
         }
         Pending pending = new Pending(input, System.nanoTime(), new CompletableFuture<>());
         if (!queue.offer(pending)) {
-            refused.incrementAndGet();
+            counters.refused.incrementAndGet();
             throw new ServingException(Code.OVERLOADED, "the serving queue is full (" + settings.queueCapacity()
                     + " requests waiting): try again later");
         }
-        accepted.incrementAndGet();
+        counters.accepted.incrementAndGet();
         return pending.reply();
     }
 
@@ -79,22 +76,6 @@ final class RequestBatcher {
 
     int queued() {
         return queue.size();
-    }
-
-    long accepted() {
-        return accepted.get();
-    }
-
-    long refused() {
-        return refused.get();
-    }
-
-    long batches() {
-        return batches.get();
-    }
-
-    long batchedRequests() {
-        return batchedRequests.get();
     }
 
     /** Stops accepting; the workers finish what is queued, then end. Waits up to {@code millis} for them. */
@@ -162,8 +143,8 @@ final class RequestBatcher {
         long started = System.nanoTime();
         List<float[]> inputs = new ArrayList<>(batch.size());
         batch.forEach(p -> inputs.add(p.input()));
-        batches.incrementAndGet();
-        batchedRequests.addAndGet(batch.size());
+        counters.batches.incrementAndGet();
+        counters.batchedRequests.addAndGet(batch.size());
         List<InferenceResult> results;
         try {
             results = model.apply(inputs);

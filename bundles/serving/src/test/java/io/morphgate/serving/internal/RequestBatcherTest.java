@@ -21,6 +21,7 @@ import io.morphgate.api.serving.ServingException.Code;
 class RequestBatcherTest {
 
     private final List<Integer> batchSizes = new CopyOnWriteArrayList<>();
+    private final QueueCounters counters = new QueueCounters();
 
     private List<InferenceResult> model(List<float[]> inputs, CountDownLatch gate) {
         try {
@@ -40,7 +41,7 @@ class RequestBatcherTest {
     void aLoneRequestRunsAtOnceEvenWithALongDelay() throws Exception {
         CountDownLatch open = new CountDownLatch(0);
         RequestBatcher batcher = new RequestBatcher(in -> model(in, open),
-                new BatchSettings(16, TimeUnit.SECONDS.toNanos(10), 8, 1), Thread::new);
+                new BatchSettings(16, TimeUnit.SECONDS.toNanos(10), 8, 1), counters, Thread::new);
         long start = System.nanoTime();
         RequestBatcher.Batched b = batcher.submit(new float[] {7}).get(5, TimeUnit.SECONDS);
         assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5), "a lone request waited for the batch delay");
@@ -52,7 +53,7 @@ class RequestBatcherTest {
     @Test
     void requestsQueuedWhileABatchRunsGoTogetherUpToTheLargestBatch() throws Exception {
         CountDownLatch gate = new CountDownLatch(1);
-        RequestBatcher batcher = new RequestBatcher(in -> model(in, gate), new BatchSettings(4, 0, 64, 1), Thread::new);
+        RequestBatcher batcher = new RequestBatcher(in -> model(in, gate), new BatchSettings(4, 0, 64, 1), counters, Thread::new);
         List<CompletableFuture<RequestBatcher.Batched>> replies = new ArrayList<>();
         replies.add(batcher.submit(new float[] {0}));
         Thread.sleep(200); // the worker holds the first request in the model
@@ -64,24 +65,24 @@ class RequestBatcherTest {
             assertEquals((float) i, replies.get(i).get(5, TimeUnit.SECONDS).result().probabilities()[0]);
         }
         assertEquals(List.of(1, 4, 4, 1), batchSizes);
-        assertEquals(4, batcher.batches());
+        assertEquals(4, counters.batches.get());
         batcher.shutdown(1000);
     }
 
     @Test
     void aFullQueueRefusesRatherThanGrows() throws Exception {
         CountDownLatch gate = new CountDownLatch(1);
-        RequestBatcher batcher = new RequestBatcher(in -> model(in, gate), new BatchSettings(1, 0, 2, 1), Thread::new);
+        RequestBatcher batcher = new RequestBatcher(in -> model(in, gate), new BatchSettings(1, 0, 2, 1), counters, Thread::new);
         CompletableFuture<RequestBatcher.Batched> running = batcher.submit(new float[] {0});
         Thread.sleep(200);
         batcher.submit(new float[] {1});
         batcher.submit(new float[] {2});
         ServingException refused = assertThrows(ServingException.class, () -> batcher.submit(new float[] {3}));
         assertEquals(Code.OVERLOADED, refused.code());
-        assertEquals(1, batcher.refused());
+        assertEquals(1, counters.refused.get());
         gate.countDown();
         running.get(5, TimeUnit.SECONDS);
         batcher.shutdown(5000);
-        assertEquals(3, batcher.batchedRequests());
+        assertEquals(3, counters.batchedRequests.get());
     }
 }

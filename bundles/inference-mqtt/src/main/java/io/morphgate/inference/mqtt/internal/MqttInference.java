@@ -71,6 +71,9 @@ public class MqttInference implements MqttCallbackExtended {
         options.setAutomaticReconnect(true);
         options.setKeepAliveInterval(config.keepAliveSeconds());
         options.setMaxInflight(config.maxInflight());
+        if (brokerUrl.startsWith("tcp://")) {
+            options.setSocketFactory(new NoDelaySockets());
+        }
         text(config.username()).ifPresent(options::setUserName);
         if (text(config.passwordFile()).isPresent()) {
             String password = Files.readString(Path.of(config.passwordFile().trim()), StandardCharsets.UTF_8);
