@@ -197,7 +197,7 @@ public class InferenceMqttIT extends TestSupport {
         options.setMaxInflight(1000);
         flooder.connect(options).waitForCompletion(10_000);
         try {
-            for (int i = 0; i < 300; i++) {
+            for (int i = 0; i < 150; i++) {
                 String id = "flood-" + i;
                 ids.add(id);
                 replies.putIfAbsent(id, new CompletableFuture<>());

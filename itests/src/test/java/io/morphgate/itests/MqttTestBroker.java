@@ -16,19 +16,17 @@ import io.moquette.broker.Server;
 import io.moquette.broker.config.MemoryConfig;
 
 /**
- * Driver side of {@link MqttControlIT} and the serving tests: a real MQTT 3.1.1 broker (Moquette, outside OSGi) on a free port of
+ * Driver side of {@link MqttControlIT}: a real MQTT 3.1.1 broker (Moquette, outside OSGi) on a free port of
  * 127.0.0.1, and a TCP relay in front of it for the gateway. Cutting the relay's connections is a network failure
  * as the broker sees it (no DISCONNECT), so the broker publishes the gateway's last will. The probe runs in the same
  * JVM but another class loader: it reaches the relay through a {@code Function<String, String>} stored in the
  * system properties under {@link #RELAY}.
  */
-public final class MqttTestBroker {
+final class MqttTestBroker {
 
     static final String RELAY = "morphgate.itests.mqtt.relay";
 
     private static Server server;
-    private static Server buffered;
-    private static int bufferedPort;
     private static int brokerPort;
     private static int relayPort;
 
@@ -36,7 +34,7 @@ public final class MqttTestBroker {
     }
 
     /** Starts the broker and the relay once per JVM; returns {brokerPort, relayPort}. */
-    public static synchronized int[] start() {
+    static synchronized int[] start() {
         if (server == null) {
             try {
                 brokerPort = freePort();
@@ -48,8 +46,6 @@ public final class MqttTestBroker {
                 p.setProperty("persistence_enabled", "false");
                 p.setProperty("telemetry_enabled", "false");
                 p.setProperty("netty.mqtt.message_size", "1048576");
-                // every write flushed at once, as Mosquitto does (Moquette's default buffers writes: see startBuffered)
-                p.setProperty("buffer_flush_millis", "immediate");
                 Server broker = new Server();
                 broker.startServer(new MemoryConfig(p));
                 Runtime.getRuntime().addShutdownHook(new Thread(broker::stopServer));
@@ -60,33 +56,6 @@ public final class MqttTestBroker {
             }
         }
         return new int[] {brokerPort, relayPort};
-    }
-
-    /**
-     * A second broker on Moquette's default write buffering (no {@code buffer_flush_millis}), as the launcher's embedded
-     * broker runs it; for the serving benchmark's comparison. Returns its port.
-     */
-    public static synchronized int startBuffered() {
-        if (buffered == null) {
-            try {
-                bufferedPort = freePort();
-                Properties p = new Properties();
-                p.setProperty("host", "127.0.0.1");
-                p.setProperty("port", Integer.toString(bufferedPort));
-                p.setProperty("websocket_port", "disabled");
-                p.setProperty("allow_anonymous", "true");
-                p.setProperty("persistence_enabled", "false");
-                p.setProperty("telemetry_enabled", "false");
-                p.setProperty("netty.mqtt.message_size", "1048576");
-                Server broker = new Server();
-                broker.startServer(new MemoryConfig(p));
-                Runtime.getRuntime().addShutdownHook(new Thread(broker::stopServer));
-                buffered = broker;
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot start the second test broker", e);
-            }
-        }
-        return bufferedPort;
     }
 
     private static int startRelay(int target) throws IOException {

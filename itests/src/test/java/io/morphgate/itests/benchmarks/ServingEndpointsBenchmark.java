@@ -50,7 +50,6 @@ import io.morphgate.api.serving.PredictionService;
 import io.morphgate.api.serving.QueueStatistics;
 import io.morphgate.evaluation.dataset.FashionMnist;
 import io.morphgate.itests.HeadlessChromium;
-import io.morphgate.itests.MqttTestBroker;
 import io.morphgate.itests.TestSupport;
 
 /**
@@ -74,8 +73,8 @@ public class ServingEndpointsBenchmark extends TestSupport {
 
     @Configuration
     public Option[] configuration() throws Exception {
-        int broker = startBroker();
-        int bufferedBroker = MqttTestBroker.startBuffered();
+        int broker = startMosquitto(true);
+        int nagleBroker = startMosquitto(false);
         List<String> bundles = new ArrayList<>();
         for (String feature : List.of("morphgate-core", "morphgate-operator-lowrank", "morphgate-evaluation", "morphgate-serving")) {
             featureBundles(feature).stream().filter(id -> !bundles.contains(id))
@@ -84,7 +83,7 @@ public class ServingEndpointsBenchmark extends TestSupport {
         List<Option> options = new ArrayList<>(Arrays.asList(gatewayOptions(bundles)));
         options.add(frameworkProperty("morphgate.gateway.id").value(GATEWAY));
         options.add(frameworkProperty("morphgate.broker.url").value("tcp://127.0.0.1:" + broker));
-        options.add(frameworkProperty("morphgate.benchmarks.buffered.broker").value("tcp://127.0.0.1:" + bufferedBroker));
+        options.add(frameworkProperty("morphgate.benchmarks.nagle.broker").value("tcp://127.0.0.1:" + nagleBroker));
         options.add(frameworkProperty("org.osgi.service.http.port").value(Integer.toString(freePort())));
         return options.toArray(Option[]::new);
     }
@@ -111,32 +110,40 @@ public class ServingEndpointsBenchmark extends TestSupport {
 
         // interleaved rounds, so that every row sees the same machine noise; each figure is the median over rounds
         String broker = context.getProperty("morphgate.broker.url");
-        String bufferedBroker = context.getProperty("morphgate.benchmarks.buffered.broker");
         Map<String, List<Row>> rounds = new LinkedHashMap<>();
         for (int round = 0; round < ROUNDS; round++) {
             List<Row> rows = new ArrayList<>();
             for (int concurrency : new int[] {1, 16}) {
                 rows.add(inJvm(inference, tensor, concurrency, 1));
                 rows.add(inJvm(inference, tensor, concurrency, 16));
-                for (boolean batching : new boolean[] {false, true}) {
+                for (String batching : concurrency == 1 ? List.of(OFF, DYNAMIC) : List.of(OFF, DYNAMIC, NO_WAIT)) {
                     configure(cm, batching);
                     rows.add(http(url, body, concurrency, batching));
                     rows.add(mqtt(MQTT, broker, png, concurrency, batching));
                 }
             }
-            // through a broker on Moquette's default write buffering, as the launcher's embedded broker runs
-            moveInferenceClient(cm, bufferedBroker, png);
-            for (int concurrency : new int[] {1, 16}) {
-                rows.add(mqtt(MQTT_BUFFERED, bufferedBroker, png, concurrency, true));
-            }
-            moveInferenceClient(cm, broker, png);
             rows.forEach(r -> rounds.computeIfAbsent(r.path() + "|" + r.concurrency() + "|" + r.batching(),
                     k -> new ArrayList<>()).add(r));
         }
-        configure(cm, true);
+        // once, after the rounds: through Mosquitto without set_tcp_nodelay (its default)
+        String extraNote = "";
+        Map<String, String> extras = new LinkedHashMap<>();
+        extras.put(MQTT_NAGLE, context.getProperty("morphgate.benchmarks.nagle.broker"));
+        for (Map.Entry<String, String> extra : extras.entrySet()) {
+            try {
+                moveInferenceClient(cm, extra.getValue(), png);
+                for (int concurrency : new int[] {1, 16}) {
+                    Row r = mqtt(extra.getKey(), extra.getValue(), png, concurrency, DYNAMIC);
+                    rounds.put(r.path() + "|" + r.concurrency(), List.of(r));
+                }
+            } catch (Exception e) {
+                extraNote += "The rows '" + extra.getKey() + "' could not be measured in this run: " + e + "\n\n";
+            }
+        }
+        configure(cm, DYNAMIC);
         List<Row> rows = rounds.values().stream().map(ServingEndpointsBenchmark::median).toList();
         Path docs = Path.of(System.getProperty("morphgate.benchmarks.out", "../docs/benchmarks"));
-        String md = markdown(rows);
+        String md = markdown(rows, extraNote);
         Files.createDirectories(docs);
         Files.writeString(docs.resolve("serving-endpoints.md"), md, StandardCharsets.UTF_8);
         System.out.println(md);
@@ -158,7 +165,7 @@ public class ServingEndpointsBenchmark extends TestSupport {
                 latencies.percentile(99), latencies.count() * batch, 0, 0, batch);
     }
 
-    private Row http(String url, Path body, int concurrency, boolean batching) throws Exception {
+    private Row http(String url, Path body, int concurrency, String batching) throws Exception {
         QueueStatistics before = service(PredictionService.class, 1000).statistics();
         run(List.of("wrk", "-t1", "-c" + concurrency, "-d" + WARMUP_SECONDS + "s", "-s", lua().toString(), url), body);
         QueueStatistics start = service(PredictionService.class, 1000).statistics();
@@ -169,15 +176,15 @@ public class ServingEndpointsBenchmark extends TestSupport {
                 .orElseThrow(() -> new IllegalStateException("wrk printed no result line:\n" + out));
         JsonObject r = JsonParser.parseString(line.substring("morphgate-wrk ".length())).getAsJsonObject();
         long failed = r.get("otherStatus").getAsLong() + r.get("socketErrors").getAsLong();
-        return new Row("HTTP PNG (wrk)", concurrency, batching ? "dynamic" : "off", r.get("served").getAsLong() / r.get("seconds").getAsDouble(),
+        return new Row("HTTP PNG (wrk)", concurrency, batching, r.get("served").getAsLong() / r.get("seconds").getAsDouble(),
                 r.get("p50Millis").getAsDouble(), r.get("p90Millis").getAsDouble(), r.get("p99Millis").getAsDouble(),
                 r.get("served").getAsLong(), r.get("refused").getAsLong(), failed, meanBatch(start, end)) ;
     }
 
     private static final String MQTT = "MQTT PNG (Paho, QoS 1)";
-    private static final String MQTT_BUFFERED = "MQTT PNG (Paho, QoS 1), Moquette default write buffering";
+    private static final String MQTT_NAGLE = "MQTT PNG (Paho, QoS 1), via Mosquitto without set_tcp_nodelay";
 
-    private Row mqtt(String path, String brokerUrl, byte[] png, int concurrency, boolean batching) throws Exception {
+    private Row mqtt(String path, String brokerUrl, byte[] png, int concurrency, String batching) throws Exception {
         String ns = "morphgate/v1/" + GATEWAY + "/";
         MqttAsyncClient device = new MqttAsyncClient(brokerUrl, "bench-" + UUID.randomUUID(), new MemoryPersistence());
         Map<String, Long> sent = new ConcurrentHashMap<>();
@@ -219,7 +226,7 @@ public class ServingEndpointsBenchmark extends TestSupport {
         MqttConnectOptions options = new MqttConnectOptions();
         options.setMaxInflight(1000);
         options.setSocketFactory(new NoDelaySockets()); // as the gateway's client: no Nagle delay on small messages
-        device.connect(options).waitForCompletion(10_000);
+        connectWithRetry(device, options);
         device.subscribe(ns + "infer/reply/+", 1).waitForCompletion(10_000);
         QueueStatistics start = null;
         try {
@@ -246,7 +253,7 @@ public class ServingEndpointsBenchmark extends TestSupport {
             device.close();
         }
         QueueStatistics stop = service(PredictionService.class, 1000).statistics();
-        return new Row(path, concurrency, batching ? "dynamic" : "off", latencies.count() / (double) SECONDS,
+        return new Row(path, concurrency, batching, latencies.count() / (double) SECONDS,
                 latencies.percentile(50), latencies.percentile(90), latencies.percentile(99), latencies.count(), refused.get(),
                 failed.get(), meanBatch(start, stop));
     }
@@ -275,7 +282,7 @@ public class ServingEndpointsBenchmark extends TestSupport {
                 // QoS 1 acknowledgement
             }
         });
-        device.connect().waitForCompletion(10_000);
+        connectWithRetry(device, new MqttConnectOptions());
         device.subscribe(ns + "infer/reply/+", 1).waitForCompletion(10_000);
         try {
             for (int attempt = 0; !answered.tryAcquire(1, TimeUnit.SECONDS); attempt++) {
@@ -290,16 +297,38 @@ public class ServingEndpointsBenchmark extends TestSupport {
         }
     }
 
-    private void configure(ConfigurationAdmin cm, boolean batching) throws Exception {
+    /** A fresh connection can time out on a loaded machine: retry a few times. */
+    private static void connectWithRetry(MqttAsyncClient client, MqttConnectOptions options) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                client.connect(options).waitForCompletion(10_000);
+                return;
+            } catch (org.eclipse.paho.client.mqttv3.MqttException e) {
+                if (attempt == 5) {
+                    throw e;
+                }
+                Thread.sleep(1_000);
+            }
+        }
+    }
+
+    private static final String OFF = "off";
+    private static final String DYNAMIC = "dynamic";
+    private static final String NO_WAIT = "dynamic, no added delay";
+
+    private void configure(ConfigurationAdmin cm, String batching) throws Exception {
         Hashtable<String, Object> config = new Hashtable<>();
-        config.put("maxBatchSize", batching ? 16 : 1);
-        config.put("maxBatchDelayMicros", 2000L);
+        int maxBatch = batching.equals(OFF) ? 1 : 16;
+        long delay = batching.equals(DYNAMIC) ? 2000L : 0L;
+        config.put("maxBatchSize", maxBatch);
+        config.put("maxBatchDelayMicros", delay);
         config.put("queueCapacity", 256);
         config.put("workers", 2);
         cm.getConfiguration("morphgate.serving", "?").update(config);
-        int wanted = batching ? 16 : 1;
-        await("batching " + (batching ? "on" : "off"), 10_000,
-                () -> service(PredictionService.class, 1000).statistics().maxBatchSize() == wanted);
+        await("batching " + batching, 10_000, () -> {
+            QueueStatistics s = service(PredictionService.class, 1000).statistics();
+            return s.maxBatchSize() == maxBatch && s.maxDelayMicros() == delay;
+        });
     }
 
     private static Row median(List<Row> rounds) {
@@ -416,7 +445,7 @@ public class ServingEndpointsBenchmark extends TestSupport {
         return out.toByteArray();
     }
 
-    private static String markdown(List<Row> rows) {
+    private static String markdown(List<Row> rows, String note) {
         StringBuilder md = new StringBuilder("# Serving endpoints benchmark\n\n");
         md.append(String.format(Locale.ROOT, "Measured %s on %d cores, %s %s, max heap %d MB, one run of %d s per row after "
                 + "%d s of warm-up. The load generators (wrk, the MQTT client) share the machine with the gateway, and the "
@@ -427,14 +456,15 @@ public class ServingEndpointsBenchmark extends TestSupport {
                 + "the gateway); the in-JVM rows call InferenceService with the tensor directly (no decoding, transport or "
                 + "queue): the upper bound. Concurrency = requests in flight (wrk connections; MQTT requests outstanding; "
                 + "in-JVM calling threads). Dynamic batching: at most 16 per batch, at most 2000 us added delay, 2 "
-                + "workers; off: batches of 1, 2 workers. Latency is per request from the client's side (for in-JVM "
+                + "workers; dynamic, no added delay: the same without waiting (batches gather only while a batch runs); off: batches of 1, 2 workers. Latency is per request from the client's side (for in-JVM "
                 + "batches: per batch call).\n\n");
-        md.append("The MQTT rows go through Moquette 0.17 in the same JVM with every write flushed at once "
-                + "(`buffer_flush_millis=immediate`, as Mosquitto sends); the last rows repeat them through a Moquette on its "
-                + "default settings, which buffer writes, as the launcher's embedded broker runs today. Each MQTT request "
+        md.append("The MQTT rows go through Mosquitto 2 (Debian's `mosquitto`, a separate process on loopback) with "
+                + "`set_tcp_nodelay true`; the last rows (one round only, batching on) through Mosquitto on its default "
+                + "`set_tcp_nodelay false`. Each MQTT request "
                 + "crosses the broker twice (request, reply); both the gateway's client and the load client turn Nagle's "
                 + "algorithm off (TCP_NODELAY), as Paho does not. Rows at concurrency 1 never batch (mean batch 1): their "
                 + "differences between batching on and off are noise of this shared machine.\n\n");
+        md.append(note);
         md.append("| path | concurrency | batching | requests/s | p50 ms | p90 ms | p99 ms | served | refused (429) | failed | mean batch |\n");
         md.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Row r : rows) {
@@ -442,10 +472,10 @@ public class ServingEndpointsBenchmark extends TestSupport {
                     r.concurrency(), r.batching(), r.requestsPerSecond(), r.p50(), r.p90(), r.p99(), r.served(), r.refused(),
                     r.failed(), r.meanBatch()));
         }
-        md.append("\nRatios (same concurrency): endpoint throughput / in-JVM batch-1 throughput, and dynamic / off.\n\n");
-        md.append("| path | concurrency | off / in-JVM | dynamic / in-JVM | dynamic / off |\n|---|---|---|---|---|\n");
+        md.append("\nRatios (same concurrency): endpoint throughput / in-JVM batch-1 throughput, and batching / off.\n\n");
+        md.append("| path | concurrency | batching | off / in-JVM | batching / in-JVM | batching / off |\n|---|---|---|---|---|---|\n");
         for (Row r : rows) {
-            if (!r.batching().equals("dynamic")) {
+            if (r.batching().equals(OFF) || r.path().startsWith("in-JVM")) {
                 continue;
             }
             Row off = rows.stream().filter(o -> o.path().equals(r.path()) && o.concurrency() == r.concurrency()
@@ -455,7 +485,7 @@ public class ServingEndpointsBenchmark extends TestSupport {
             }
             Row jvm = rows.stream().filter(o -> o.path().equals("in-JVM InferenceService") && o.concurrency() == r.concurrency())
                     .findFirst().orElseThrow();
-            md.append(String.format(Locale.ROOT, "| %s | %d | %.2f | %.2f | %.2f |%n", r.path(), r.concurrency(),
+            md.append(String.format(Locale.ROOT, "| %s | %d | %s | %.2f | %.2f | %.2f |%n", r.path(), r.concurrency(), r.batching(),
                     off.requestsPerSecond() / jvm.requestsPerSecond(), r.requestsPerSecond() / jvm.requestsPerSecond(),
                     r.requestsPerSecond() / off.requestsPerSecond()));
         }
@@ -468,8 +498,32 @@ public class ServingEndpointsBenchmark extends TestSupport {
         }
     }
 
-    private static int startBroker() {
-        return MqttTestBroker.start()[0];
+    /** Mosquitto 2 on a free loopback port, anonymous, for the time of the run (driver side); Nagle off or on. */
+    private static int startMosquitto(boolean noDelay) throws Exception {
+        int port = freePort();
+        Path dir = Files.createTempDirectory("morphgate-bench-mosquitto");
+        Path conf = dir.resolve("mosquitto.conf");
+        Files.writeString(conf, "listener " + port + " 127.0.0.1\nallow_anonymous true\npersistence false\n"
+                + "max_queued_messages 100000\nmax_inflight_messages 0\nset_tcp_nodelay " + noDelay + "\nlog_dest file " + dir.resolve("mosquitto.log") + "\n");
+        Process mosquitto;
+        try {
+            mosquitto = new ProcessBuilder("mosquitto", "-c", conf.toString()).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("mosquitto.out").toFile()).start();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot run mosquitto (apt-get install -y mosquitto): " + e.getMessage(), e);
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(mosquitto::destroy));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            try (java.net.Socket probe = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
+                return port;
+            } catch (java.io.IOException notYet) {
+                if (System.nanoTime() > deadline || !mosquitto.isAlive()) {
+                    throw new IllegalStateException("mosquitto did not start: " + Files.readString(dir.resolve("mosquitto.out")));
+                }
+                Thread.sleep(100);
+            }
+        }
     }
 
     /** Paho's plain sockets with TCP_NODELAY, as the gateway's inference client opens them. */

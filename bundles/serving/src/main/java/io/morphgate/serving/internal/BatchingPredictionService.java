@@ -87,7 +87,21 @@ public class BatchingPredictionService implements PredictionService {
             throw e;
         }
         int top = Math.min(topClasses, labels.size());
-        return batcher.submit(input).thenApply(b -> prediction(b, labels, top));
+        return submit(input).thenApply(b -> prediction(b, labels, top));
+    }
+
+    /** Into the current queue; once more into the next one if a configuration change retired it meanwhile. */
+    private CompletionStage<RequestBatcher.Batched> submit(float[] input) {
+        RequestBatcher current = batcher;
+        try {
+            return current.submit(input);
+        } catch (ServingException e) {
+            RequestBatcher next = batcher;
+            if (e.code() == Code.NOT_READY && next != current) {
+                return next.submit(input);
+            }
+            throw e;
+        }
     }
 
     @Override

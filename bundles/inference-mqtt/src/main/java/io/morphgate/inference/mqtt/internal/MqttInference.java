@@ -50,6 +50,7 @@ public class MqttInference implements MqttCallbackExtended {
     private final MqttAsyncClient client;
     private final MqttConnectOptions options;
     private final ScheduledExecutorService connector;
+    private int retrySeconds = 2;
 
     @Activate
     public MqttInference(@Reference PredictionService predictions, BundleContext context,
@@ -107,13 +108,15 @@ public class MqttInference implements MqttCallbackExtended {
         }
     }
 
-    /** Paho retries only after a first successful connect: until then, retry every 2 seconds. */
+    /** Paho retries only after a first successful connect: until then, retry from 2 s up to every minute. */
     private void connect() {
         try {
             client.connect(options).waitForCompletion(30_000);
         } catch (MqttException e) {
-            LOG.log(System.Logger.Level.WARNING, "inference over MQTT cannot reach the broker ({0}); retrying in 2 s", e.toString());
-            connector.schedule(this::connect, 2, TimeUnit.SECONDS);
+            LOG.log(System.Logger.Level.WARNING, "inference over MQTT cannot reach the broker ({0}); retrying in {1} s",
+                    e.toString(), retrySeconds);
+            connector.schedule(this::connect, retrySeconds, TimeUnit.SECONDS);
+            retrySeconds = Math.min(60, retrySeconds * 2);
         }
     }
 
