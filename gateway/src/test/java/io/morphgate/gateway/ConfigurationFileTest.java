@@ -25,7 +25,8 @@ class ConfigurationFileTest {
                 ConfigurationFileTest.class.getClassLoader().getResourceAsStream("conf/configuration.json"), StandardCharsets.UTF_8)) {
             configs = ConfigurationFile.read(in, "conf/configuration.json");
         }
-        assertEquals(List.of("morphgate.backbone", "morphgate.operator.lowrank", "morphgate.control.mqtt"),
+        assertEquals(List.of("morphgate.backbone", "morphgate.operator.lowrank", "morphgate.control.mqtt",
+                "morphgate.serving", "morphgate.inference.http", "morphgate.inference.mqtt", "morphgate.status.page"),
                 List.copyOf(configs.keySet()));
 
         Dictionary<String, Object> backbone = configs.get("morphgate.backbone");
@@ -38,6 +39,11 @@ class ConfigurationFileTest {
         assertEquals(3, lowrank.get("kernelSize"));
         assertEquals(42L, lowrank.get("seed"));
         assertEquals("{betas=[0.5, 0.25], kernelSize=3, seed=42}", ConfigurationApplier.describe(lowrank));
+
+        Dictionary<String, Object> serving = configs.get("morphgate.serving");
+        assertEquals(16, serving.get("maxBatchSize"));
+        assertEquals(2000L, serving.get("maxBatchDelayMicros"));
+        assertEquals(16_777_216L, serving.get("maxImagePixels"));
     }
 
     @Test

@@ -1,0 +1,186 @@
+package io.morphgate.inference.mqtt.internal;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
+import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.Designate;
+
+import com.google.gson.JsonObject;
+
+import io.morphgate.api.serving.PredictionService;
+import io.morphgate.api.serving.ServingException;
+import io.morphgate.api.serving.ServingException.Code;
+import io.morphgate.serving.wire.PredictionJson;
+
+/**
+ * Inference over MQTT with a client of its own (so device traffic never queues behind the cloud control link).
+ * Decoding runs on Paho's callback thread and is bounded by the serving limits; the reply is published
+ * asynchronously (no thread waits for the broker's acknowledgement) when the prediction completes. Replies carry the
+ * request id; errors carry the serving error code.
+ */
+@Component(immediate = true, configurationPid = "morphgate.inference.mqtt", service = {})
+@Designate(ocd = MqttInferenceConfiguration.class)
+public class MqttInference implements MqttCallbackExtended {
+
+    private static final System.Logger LOG = System.getLogger(MqttInference.class.getName());
+    private static final Pattern GATEWAY_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+    private final PredictionService predictions;
+    private final MqttInferenceConfiguration config;
+    private final String namespace;
+    private final MqttAsyncClient client;
+    private final MqttConnectOptions options;
+    private final ScheduledExecutorService connector;
+    private int retrySeconds = 2;
+
+    @Activate
+    public MqttInference(@Reference PredictionService predictions, BundleContext context,
+            MqttInferenceConfiguration config) throws MqttException, IOException {
+        this.predictions = predictions;
+        this.config = config;
+        String gatewayId = text(config.gatewayId()).or(() -> text(context.getProperty("morphgate.gateway.id")))
+                .orElse("gateway-1");
+        if (!GATEWAY_ID.matcher(gatewayId).matches()) {
+            throw new IllegalArgumentException("gateway id '" + gatewayId + "' cannot be an MQTT topic level");
+        }
+        String brokerUrl = text(config.brokerUrl()).or(() -> text(context.getProperty("morphgate.broker.url")))
+                .orElse("tcp://127.0.0.1:1883");
+        this.namespace = "morphgate/v1/" + gatewayId + "/";
+        this.client = new MqttAsyncClient(brokerUrl, gatewayId + "-inference", new MemoryPersistence());
+        this.options = new MqttConnectOptions();
+        options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
+        options.setCleanSession(true);
+        options.setAutomaticReconnect(true);
+        options.setKeepAliveInterval(config.keepAliveSeconds());
+        options.setMaxInflight(config.maxInflight());
+        if (brokerUrl.startsWith("tcp://")) {
+            options.setSocketFactory(new NoDelaySockets());
+        }
+        text(config.username()).ifPresent(options::setUserName);
+        if (text(config.passwordFile()).isPresent()) {
+            String password = Files.readString(Path.of(config.passwordFile().trim()), StandardCharsets.UTF_8);
+            options.setPassword(password.lines().findFirst().orElse("").toCharArray());
+        }
+        client.setCallback(this);
+        connector = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "morphgate-inference-mqtt-connect");
+            t.setDaemon(true);
+            return t;
+        });
+        connector.execute(this::connect);
+        LOG.log(System.Logger.Level.INFO, "inference over MQTT on {0}: requests on {1}infer/request/<format>/<requestId>",
+                brokerUrl, namespace);
+    }
+
+    @Deactivate
+    void deactivate() {
+        connector.shutdownNow();
+        try {
+            if (client.isConnected()) {
+                client.disconnect(2_000).waitForCompletion(3_000);
+            }
+        } catch (MqttException e) {
+            LOG.log(System.Logger.Level.DEBUG, "disconnect: " + e);
+        }
+        try {
+            client.close(true);
+        } catch (MqttException e) {
+            LOG.log(System.Logger.Level.DEBUG, "close: " + e);
+        }
+    }
+
+    /** Paho retries only after a first successful connect: until then, retry from 2 s up to every minute. */
+    private void connect() {
+        try {
+            client.connect(options).waitForCompletion(30_000);
+        } catch (MqttException e) {
+            LOG.log(System.Logger.Level.WARNING, "inference over MQTT cannot reach the broker ({0}); retrying in {1} s",
+                    e.toString(), retrySeconds);
+            connector.schedule(this::connect, retrySeconds, TimeUnit.SECONDS);
+            retrySeconds = Math.min(60, retrySeconds * 2);
+        }
+    }
+
+    @Override
+    public void connectComplete(boolean reconnect, String serverURI) {
+        try {
+            client.subscribe(namespace + "infer/request/+/+", qos());
+        } catch (MqttException e) {
+            LOG.log(System.Logger.Level.ERROR, "cannot subscribe to inference requests: " + e, e);
+        }
+    }
+
+    @Override
+    public void connectionLost(Throwable cause) {
+        LOG.log(System.Logger.Level.WARNING, "inference over MQTT lost its broker ({0}); Paho reconnects", String.valueOf(cause));
+    }
+
+    @Override
+    public void deliveryComplete(IMqttDeliveryToken token) {
+        // QoS 1 replies: nothing to track
+    }
+
+    @Override
+    public void messageArrived(String topic, MqttMessage message) {
+        long arrived = System.nanoTime();
+        Optional<RequestTopic> parsed = RequestTopic.parse(namespace, topic);
+        if (parsed.isEmpty() || !parsed.get().hasValidRequestId()) {
+            LOG.log(System.Logger.Level.WARNING, "ignored an inference request on {0}: the request id must be 1-128 of "
+                    + "A-Z a-z 0-9 . _ : - (no reply can be addressed)", topic);
+            return;
+        }
+        RequestTopic request = parsed.get();
+        try {
+            String mediaType = request.mediaType().orElseThrow(() -> new ServingException(Code.UNSUPPORTED_MEDIA_TYPE,
+                    "format '" + request.format() + "' is not served: use json, f32, png or jpeg"));
+            predictions.predict(mediaType, message.getPayload(), config.topClasses()).whenComplete((p, failure) -> {
+                JsonObject reply = failure == null ? PredictionJson.prediction(p, (System.nanoTime() - arrived) / 1e6)
+                        : PredictionJson.error(PredictionJson.cause(failure));
+                reply(request, reply);
+            });
+        } catch (ServingException e) {
+            reply(request, PredictionJson.error(e));
+        } catch (RuntimeException e) {
+            reply(request, PredictionJson.error(PredictionJson.cause(e)));
+        }
+    }
+
+    private void reply(RequestTopic request, JsonObject reply) {
+        JsonObject json = new JsonObject();
+        json.addProperty("requestId", request.requestId());
+        reply.entrySet().forEach(e -> json.add(e.getKey(), e.getValue()));
+        try {
+            client.publish(namespace + "infer/reply/" + request.requestId(), json.toString().getBytes(StandardCharsets.UTF_8),
+                    qos(), false);
+        } catch (MqttException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot send the reply to inference request {0}: {1}", request.requestId(), e);
+        }
+    }
+
+    private int qos() {
+        return Math.max(0, Math.min(1, config.qos()));
+    }
+
+    private static Optional<String> text(String value) {
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
+    }
+}

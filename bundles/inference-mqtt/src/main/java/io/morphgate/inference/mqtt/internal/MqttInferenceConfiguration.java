@@ -1,0 +1,35 @@
+package io.morphgate.inference.mqtt.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+@ObjectClassDefinition(name = "Morphgate inference over MQTT",
+        description = "Inference requests from local devices over MQTT: broker, identity, quality of service.")
+@interface MqttInferenceConfiguration {
+
+    @AttributeDefinition(description = "tcp://host:port (MQTT 3.1.1). Empty: the framework property "
+            + "morphgate.broker.url (set by the launcher), else tcp://127.0.0.1:1883.")
+    String brokerUrl() default "";
+
+    @AttributeDefinition(description = "Topic namespace morphgate/v1/<gatewayId>/. Empty: the framework property "
+            + "morphgate.gateway.id, else gateway-1. The MQTT client id is <gatewayId>-inference.")
+    String gatewayId() default "";
+
+    @AttributeDefinition(description = "Broker user name; empty for none.")
+    String username() default "";
+
+    @AttributeDefinition(description = "File holding the broker password (first line); empty for none.")
+    String passwordFile() default "";
+
+    @AttributeDefinition(description = "QoS of the request subscription and of the replies (0 or 1).")
+    int qos() default 1;
+
+    @AttributeDefinition(description = "QoS 1 replies in flight at most (Paho's max inflight).")
+    int maxInflight() default 1000;
+
+    @AttributeDefinition(description = "Top classes in a reply.")
+    int topClasses() default 3;
+
+    @AttributeDefinition(description = "MQTT keep-alive interval in seconds.")
+    int keepAliveSeconds() default 30;
+}
