@@ -86,7 +86,7 @@
     drawChart($('chart'), status.history);
   }
 
-  // The policy bundle is being written separately: until it publishes decisions, say what is installed.
+  // The policy bundle's state and its recent decisions (newest first), as the policy reports them.
   function renderPolicy(policy) {
     var box = $('policy');
     if (!policy || !policy.installed) { box.textContent = 'No policy installed.'; return; }
@@ -95,7 +95,12 @@
     var list = document.createElement('ul');
     policy.decisions.forEach(function (d) {
       var li = document.createElement('li');
-      li.textContent = d.at + ': ' + (d.configuration ? d.configuration.id : '') + ' — ' + d.reason;
+      var figures = [];
+      if (d.expectedAccuracy !== null) figures.push('expected accuracy ' + (100 * d.expectedAccuracy).toFixed(2) + '%');
+      if (d.predictedLatencyMillis !== null) figures.push('predicted ' + d.predictedLatencyMillis.toFixed(3) + ' ms');
+      figures.push('decided in ' + d.decisionMillis.toFixed(2) + ' ms');
+      li.textContent = d.at + ': ' + d.outcome + ' ' + (d.configuration ? d.configuration.id : '') + ' — '
+          + d.trigger + ' (' + figures.join(', ') + ')' + (d.detail ? ': ' + d.detail : '');
       list.appendChild(li);
     });
     box.replaceChildren(document.createTextNode(head), list);

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -61,6 +62,9 @@ public class StatusServlet extends HttpServlet {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private transient volatile ConfigurationAdmin configurationAdmin;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private transient volatile PolicyDecisions policyDecisions;
 
     @Activate
     public StatusServlet(BundleContext context, @Reference ModelControl model, @Reference InferenceService inference,
@@ -119,7 +123,8 @@ public class StatusServlet extends HttpServlet {
         json.add("model", StatusJson.model(status));
         json.add("operators", operators(status));
         json.add("budget", new BudgetSection(configurationAdmin).json());
-        json.add("policy", PolicySection.json(context));
+        PolicyDecisions decisions = policyDecisions;
+        json.add("policy", PolicySection.json(context, decisions == null ? List.of() : decisions.recent()));
         QueueStatistics queue = queueStatistics();
         json.add("serving", queue == null ? JsonNull.INSTANCE : StatusJson.queue(queue));
         JsonArray points = new JsonArray();
