@@ -78,6 +78,8 @@ public class InferenceHttpIT extends TestSupport {
         inference = service(InferenceService.class, 30_000);
         cm = service(ConfigurationAdmin.class, 10_000);
         service(PredictionService.class, 30_000);
+        // results are compared with the in-JVM service's: the configuration must not change under the comparison
+        awaitSettled("io.morphgate.operator.lowrank", 500);
         infer = URI.create("http://127.0.0.1:" + context.getProperty("org.osgi.service.http.port") + "/morphgate/v1/infer");
         await("the inference servlet to answer", 30_000, this::servletAnswers);
     }

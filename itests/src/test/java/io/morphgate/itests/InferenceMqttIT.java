@@ -78,6 +78,8 @@ public class InferenceMqttIT extends TestSupport {
         inference = service(InferenceService.class, 30_000);
         cm = service(ConfigurationAdmin.class, 10_000);
         service(PredictionService.class, 30_000);
+        // results are compared with the in-JVM service's: the configuration must not change under the comparison
+        awaitSettled("io.morphgate.operator.lowrank", 500);
         device = new MqttClient(context.getProperty("morphgate.broker.url"), "device-" + UUID.randomUUID(), new MemoryPersistence());
         MqttConnectOptions options = new MqttConnectOptions();
         options.setCleanSession(true);

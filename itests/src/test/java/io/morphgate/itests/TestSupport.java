@@ -116,6 +116,28 @@ public abstract class TestSupport {
         }).toList();
     }
 
+    /**
+     * Waits until the operator bundle has registered all its variants (derived ones come a moment after the others),
+     * the backbone has a verdict on each, and no swap has happened for {@code quietMillis}: from then on the serving
+     * configuration changes only when the test changes it.
+     */
+    protected void awaitSettled(String operatorSymbolicName, long quietMillis) {
+        io.morphgate.api.model.ModelControl control = service(io.morphgate.api.model.ModelControl.class, 30_000);
+        Bundle operator = bundle(operatorSymbolicName);
+        await(operatorSymbolicName + "'s variants to settle", 120_000,
+                () -> OperatorFeatures.settled(context, control, operator));
+        long[] last = {control.status().generation(), System.nanoTime()};
+        await("no swap for " + quietMillis + " ms", 60_000, () -> {
+            long generation = control.status().generation();
+            if (generation != last[0]) {
+                last[0] = generation;
+                last[1] = System.nanoTime();
+                return false;
+            }
+            return System.nanoTime() - last[1] >= quietMillis * 1_000_000;
+        });
+    }
+
     /** Polls {@code condition} every 50 ms until it holds; fails with "timed out after N ms waiting for {what}". */
     protected static void await(String what, long timeoutMillis, BooleanSupplier condition) {
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
