@@ -105,26 +105,48 @@ public class InferenceServlet extends HttpServlet {
         }
     }
 
-    /** Reads at most {@code maxBodyBytes} and a buffer more, so a huge body is refused without being read whole. */
+    /**
+     * Reads at most {@code maxBodyBytes} and a buffer more, so a huge body is refused without being kept. The rest of
+     * a refused body is read and dropped up to twice the limit (servlet containers call it swallowing): a client that
+     * is still sending then reads the 413 instead of a broken pipe. A larger body is answered at once and its
+     * connection closed.
+     */
     private byte[] body(HttpServletRequest request) throws IOException {
         long limit = maxBodyBytes;
-        if (request.getContentLengthLong() > limit) {
-            throw new ServingException(Code.PAYLOAD_TOO_LARGE, "the body has " + request.getContentLengthLong()
+        long declared = request.getContentLengthLong();
+        if (declared > limit) {
+            swallow(request, 0);
+            throw new ServingException(Code.PAYLOAD_TOO_LARGE, "the body has " + declared
                     + " bytes; the gateway accepts at most " + limit);
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(32, request.getContentLength()));
-        try (InputStream in = request.getInputStream()) {
-            byte[] buffer = new byte[8192];
-            int n;
-            while ((n = in.read(buffer)) >= 0) {
-                out.write(buffer, 0, n);
-                if (out.size() > limit) {
-                    throw new ServingException(Code.PAYLOAD_TOO_LARGE, "the body has more than " + limit
-                            + " bytes; the gateway accepts at most " + limit);
-                }
+        InputStream in = request.getInputStream();
+        byte[] buffer = new byte[8192];
+        int n;
+        while ((n = in.read(buffer)) >= 0) {
+            out.write(buffer, 0, n);
+            if (out.size() > limit) {
+                swallow(request, out.size());
+                throw new ServingException(Code.PAYLOAD_TOO_LARGE, "the body has more than " + limit
+                        + " bytes; the gateway accepts at most " + limit);
             }
         }
         return out.toByteArray();
+    }
+
+    /** Drops what is left of a refused body, up to twice the limit in all; the request is answered either way. */
+    private void swallow(HttpServletRequest request, long alreadyRead) {
+        long budget = 2 * maxBodyBytes - alreadyRead;
+        try {
+            InputStream in = request.getInputStream();
+            byte[] buffer = new byte[8192];
+            int n;
+            while (budget > 0 && (n = in.read(buffer, 0, (int) Math.min(buffer.length, budget))) >= 0) {
+                budget -= n;
+            }
+        } catch (IOException e) {
+            // the client gave up: nothing to answer
+        }
     }
 
     private static JsonObject error(Code code, String message) {
