@@ -42,6 +42,9 @@ final class JarInspection {
             return facts(file.getManifest());
         } catch (IOException | SecurityException e) {
             throw notABundle("it is not a readable jar: " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            // java.util.zip reports an entry name that is not valid UTF-8 this way (found by JarInspectionFuzzTest)
+            throw notABundle("it has an entry name that is not valid UTF-8: " + e.getMessage());
         }
     }
 
