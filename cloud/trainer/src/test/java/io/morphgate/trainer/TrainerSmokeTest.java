@@ -88,9 +88,12 @@ class TrainerSmokeTest {
         JsonObject written = gson.fromJson(Files.readString(trained), JsonObject.class);
         assertEquals("fashion-mnist-v1-seed1", written.get("backboneId").getAsString());
         assertTrue(written.get("description").getAsString().contains("test accuracy"));
+        double accuracy = written.get("testAccuracy").getAsDouble(); // the smoke run's, not the committed model's
+        assertTrue(accuracy > 0 && accuracy <= 1, "testAccuracy is a fraction: " + accuracy);
         for (JsonObject o : List.of(original, written)) {
             o.remove("backboneId");
             o.remove("description");
+            o.remove("testAccuracy");
         }
         assertEquals(original, written);
     }
