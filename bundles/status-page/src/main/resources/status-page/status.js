@@ -3,6 +3,7 @@
 (function () {
   'use strict';
   var POLL_MILLIS = 2000;
+  var FETCH_TIMEOUT_MILLIS = 10000;
 
   function $(id) { return document.getElementById(id); }
   function text(id, value) { $(id).textContent = value; }
@@ -150,11 +151,14 @@
   }
 
   function poll() {
-    fetch('../status.json', { cache: 'no-store' })
+    // A request that never completes (a gateway that stopped answering mid-response) must not end the polling loop.
+    var abort = new AbortController();
+    var timeout = setTimeout(function () { abort.abort(); }, FETCH_TIMEOUT_MILLIS);
+    fetch('../status.json', { cache: 'no-store', signal: abort.signal })
       .then(function (r) { if (!r.ok) { throw new Error('HTTP ' + r.status); } return r.json(); })
       .then(function (status) { $('connection-error').hidden = true; render(status); })
       .catch(function (e) { var box = $('connection-error'); box.hidden = false; box.textContent = 'Cannot read the status: ' + e.message; })
-      .finally(function () { setTimeout(poll, POLL_MILLIS); });
+      .finally(function () { clearTimeout(timeout); setTimeout(poll, POLL_MILLIS); });
   }
   poll();
 }());
