@@ -21,6 +21,17 @@ final class Evaluation {
                 new ai.djl.ndarray.NDList(logits));
     }
 
+    /**
+     * Knowledge distillation: {@code T^2 * KL(softmax(teacher/T) || softmax(student/T))}, averaged over the batch
+     * (the T^2 keeps its gradients on the scale of the cross-entropy's). The teacher's logits carry no gradient.
+     */
+    static NDArray distillation(NDArray studentLogits, NDArray teacherLogits, float temperature) {
+        NDArray teacherLog = teacherLogits.div(temperature).logSoftmax(1);
+        NDArray studentLog = studentLogits.div(temperature).logSoftmax(1);
+        return teacherLog.exp().mul(teacherLog.sub(studentLog)).sum(new int[] {1}).mean()
+                .mul(temperature * temperature);
+    }
+
     static NDArray meanSquaredError(NDArray prediction, NDArray target) {
         return prediction.sub(target).square().mean();
     }

@@ -82,7 +82,7 @@ public final class Pipeline {
     private List<VariantArtifacts.Written> trainVariants(ModelProto backbone, SlotManifest manifest,
             String backboneId, FashionMnist train, FashionMnist test, NDManager root) {
         List<SlotSpec> slots = manifest.slots(backbone);
-        List<VariantCatalog.Entry> entries = VariantCatalog.all(slots).stream()
+        List<VariantCatalog.Entry> entries = VariantCatalog.all(slots, backboneId).stream()
                 .filter(e -> options.only() == null || options.only().matcher(e.id()).matches()).toList();
         progress.line("variants: %d to train (%d match + %d fine-tune steps each)", entries.size(),
                 options.matchSteps(), options.fineTuneSteps());
@@ -94,8 +94,10 @@ public final class Pipeline {
             int n = 0;
             for (VariantCatalog.Entry e : entries) {
                 progress.line("variant %d/%d %s (%s)", ++n, entries.size(), e.id(), e.variant());
-                VariantTraining.Result r = training.train(e, manifest.boundary(e.variant().descriptor().slot()),
-                        backbone, frozen, train, test, m);
+                SlotSpec spec = slots.stream().filter(sl -> sl.name().equals(e.variant().descriptor().slot()))
+                        .findFirst().orElseThrow();
+                VariantTraining.Result r = training.train(e, spec, manifest.weights(spec, backbone),
+                        manifest.boundary(spec.name()), backbone, frozen, train, test, m);
                 written.add(artifacts.write(e, r));
                 progress.line("variant %s: test accuracy %.4f (match mse %.4f, fine-tune loss %.4f) in %.1f s",
                         e.id(), r.testAccuracy(), r.matchLoss(), r.fineTuneLoss(), r.seconds());

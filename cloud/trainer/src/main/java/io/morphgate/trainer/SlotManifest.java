@@ -6,9 +6,11 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.morphgate.api.slot.SlotSpec;
+import io.morphgate.api.slot.SlotWeights;
 import io.morphgate.api.slot.TensorShape;
 import io.morphgate.onnx.CostCounter;
 import io.morphgate.onnx.GraphComposer;
+import io.morphgate.onnx.Initializers;
 import io.morphgate.onnx.SlotBoundary;
 
 import java.io.IOException;
@@ -61,6 +63,30 @@ final class SlotManifest {
             }
         }
         throw new IllegalArgumentException("slots.json has no slot " + slot);
+    }
+
+    /** The trained parameters of a slot's default layer in {@code backbone}, as the gateway's backbone publishes them. */
+    SlotWeights weights(SlotSpec slot, ModelProto backbone) {
+        for (JsonElement e : json.getAsJsonArray("slots")) {
+            JsonObject s = e.getAsJsonObject();
+            if (s.get("name").getAsString().equals(slot.name())) {
+                JsonObject p = s.getAsJsonObject("parameters");
+                return new SlotWeights(slot.name(), floats(backbone, p, "kernel"), slot.output().channels(),
+                        slot.input().channels(), slot.kernelSize(), floats(backbone, p, "bnScale"),
+                        floats(backbone, p, "bnBias"), floats(backbone, p, "bnMean"), floats(backbone, p, "bnVariance"),
+                        p.get("bnEpsilon").getAsFloat());
+            }
+        }
+        throw new IllegalArgumentException("slots.json has no slot " + slot.name());
+    }
+
+    private static float[] floats(ModelProto backbone, JsonObject parameters, String field) {
+        try {
+            return Initializers.floats(backbone, parameters.get(field).getAsString());
+        } catch (io.morphgate.onnx.GraphException e) {
+            throw new IllegalStateException("slots.json names initializer " + parameters.get(field) + ": "
+                    + e.getMessage(), e);
+        }
     }
 
     String calibrationFile() {

@@ -49,10 +49,15 @@ final class VariantArtifacts {
         json.addProperty("testAccuracy", Math.round(r.testAccuracy() * 10000) / 10000.0);
         json.addProperty("params", cost.params());
         json.addProperty("macs", cost.macs());
-        json.addProperty("training", String.format(Locale.ROOT, "feature matching %d steps (MSE to the trained "
-                + "backbone's slot output) then fine-tuning %d steps (cross-entropy, variant only, backbone frozen), "
-                + "batch %d from %d training images, Adam + cosine decay, seed %d; accuracy on %d test images",
-                options.matchSteps(), options.fineTuneSteps(), options.batchSize(), trainImages, options.seed(),
+        json.addProperty("training", String.format(Locale.ROOT, "%sfeature matching %d steps (MSE to the "
+                + "trained backbone's slot output) then fine-tuning %d steps (variant only, backbone frozen; loss "
+                + "%.1f x cross-entropy + %.1f x distillation from the full model at temperature %.0f), batch %d from "
+                + "%d training images, Adam + cosine decay, seed %d; accuracy on %d test images",
+                r.warmStarted() ? "warm start from the operator's closed-form derivation of the slot's trained "
+                        + "kernel (BN recalibrated on " + VariantTraining.WARM_START_SAMPLES + " training images), then " : "from the operator's seeded "
+                        + "values, ", options.matchSteps(), options.fineTuneSteps(),
+                1 - VariantTraining.DISTILLATION_WEIGHT, VariantTraining.DISTILLATION_WEIGHT,
+                VariantTraining.DISTILLATION_TEMPERATURE, options.batchSize(), trainImages, options.seed(),
                 options.testLimit() > 0 ? options.testLimit() : 10000));
         Path dir = options.variantsDir(entry.operator());
         Path onnx = dir.resolve(d.id() + ".onnx");

@@ -54,7 +54,7 @@ class TrainerSmokeTest {
         assertEquals(20, logits.length);
 
         VariantCatalog.Entry entry = VariantCatalog.all(SlotManifest.read(model.resolve("slots.json"))
-                .slots(backbone)).stream().filter(e -> e.id().equals(VARIANT)).findFirst().orElseThrow();
+                .slots(backbone), "fashion-mnist-v1-seed1").stream().filter(e -> e.id().equals(VARIANT)).findFirst().orElseThrow();
         Path dir = options.variantsDir("lowrank");
         ModelProto variant = OnnxModelIO.read(dir.resolve(VARIANT + ".onnx"));
         GraphCheck.check(variant);

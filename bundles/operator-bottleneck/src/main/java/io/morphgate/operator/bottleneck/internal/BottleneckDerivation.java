@@ -18,11 +18,11 @@ import io.morphgate.operator.kit.derive.KernelFactorization.Tucker2Factors;
  * variant starts from the slot's training. Same graph and costs as the synthetic variant of the same beta; id
  * {@code bottleneck-<slot>-b<beta>-derived}.
  */
-final class BottleneckDerivation implements DerivedVariants.Derivation<Double> {
+public final class BottleneckDerivation implements DerivedVariants.Derivation<Double> {
 
     private final String backboneId;
 
-    BottleneckDerivation(String backboneId) {
+    public BottleneckDerivation(String backboneId) {
         this.backboneId = backboneId;
     }
 

@@ -18,11 +18,11 @@ import io.morphgate.operator.kit.derive.KernelFactorization.DepthwiseFactors;
  * from the slot's training. Nothing in the kernel gives the depthwise bias, so it is zero: same graph and costs as the
  * synthetic variant of the same multiplier. Id {@code depthwise-<slot>-m<m>-derived}.
  */
-final class DepthwiseDerivation implements DerivedVariants.Derivation<Integer> {
+public final class DepthwiseDerivation implements DerivedVariants.Derivation<Integer> {
 
     private final String backboneId;
 
-    DepthwiseDerivation(String backboneId) {
+    public DepthwiseDerivation(String backboneId) {
         this.backboneId = backboneId;
     }
 

@@ -43,7 +43,7 @@ public final class FireBlock {
      */
     static boolean fits(SlotSpec slot) {
         if (!slot.downsamples()) {
-            LOG.log(Level.INFO, "no fire variant for slot {0}: fire ends with a stride-2 max-pool, but the slot's "
+            LOG.log(Level.INFO, "no fire variant for slot {0}: fire ends with a stride-2 max-pool, but the slot''s "
                     + "default layer ({1}) maps {2} to {3} without halving H and W", slot.name(), slot.defaultLayer(),
                     slot.input(), slot.output());
             return false;

@@ -18,11 +18,11 @@ import io.morphgate.operator.kit.derive.KernelFactorization.LowRankFactors;
  * filters of the svd_block, so the variant starts from the slot's training instead of random weights. Same graph
  * and costs as the synthetic variant of the same beta; id {@code lowrank-<slot>-b<beta>-derived}.
  */
-final class LowRankDerivation implements DerivedVariants.Derivation<Double> {
+public final class LowRankDerivation implements DerivedVariants.Derivation<Double> {
 
     private final String backboneId;
 
-    LowRankDerivation(String backboneId) {
+    public LowRankDerivation(String backboneId) {
         this.backboneId = backboneId;
     }
 
