@@ -20,6 +20,7 @@ import org.osgi.framework.ServiceRegistration;
 import io.morphgate.api.inference.InferenceService;
 import io.morphgate.api.model.ModelControl;
 import io.morphgate.api.model.ModelListener;
+import io.morphgate.api.model.ModelStatus;
 import io.morphgate.api.model.SwapRecord;
 import io.morphgate.api.model.VariantState;
 
@@ -104,5 +105,48 @@ public class HotSwapIT extends TestSupport {
         assertTrue("too few requests to mean anything: " + total, total > 100);
         System.out.println("[HotSwapIT] " + total + " requests, " + CLIENTS + " clients, generations "
                 + swaps.keySet() + ", none failed");
+    }
+
+    /**
+     * Pins set at runtime are stored by the backbone: after a restart of the backbone bundle the pinned variant and
+     * the pinned default layer serve again; once unpinned, a restart brings back the ranking rule's choice.
+     */
+    @Test
+    public void aRuntimePinIsServedAgainAfterTheBackboneRestarts() throws Exception {
+        Bundle backbone = bundle("io.morphgate.backbone");
+        ModelControl control = service(ModelControl.class, 10_000);
+        await("lowrank-conv2-b0.25 to be accepted", 30_000, () -> control.status().variants().stream()
+                .anyMatch(v -> v.accepted() && v.descriptor().id().equals("lowrank-conv2-b0.25")));
+        try {
+            control.pin(Map.of("conv2", "lowrank-conv2-b0.25", "conv3", "default")).toCompletableFuture()
+                    .get(30, java.util.concurrent.TimeUnit.SECONDS);
+            backbone.stop();
+            backbone.start();
+            ModelControl restarted = service(ModelControl.class, 10_000);
+            await("the pins to serve again after the restart", 30_000, () -> {
+                ModelStatus status = restarted.status();
+                return "lowrank-conv2-b0.25".equals(status.configuration().variantBySlot().get("conv2"))
+                        && !status.configuration().variantBySlot().containsKey("conv3");
+            });
+            Map<String, String> pinned = new java.util.TreeMap<>();
+            restarted.status().slots().forEach(s -> s.pinnedVariant().ifPresent(v -> pinned.put(s.spec().name(), v)));
+            assertEquals(Map.of("conv2", "lowrank-conv2-b0.25", "conv3", "default"), pinned);
+
+            restarted.unpin(List.of("conv2", "conv3")).toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            backbone.stop();
+            backbone.start();
+            ModelControl again = service(ModelControl.class, 10_000);
+            await("no pin and variants in all 4 slots after the second restart", 30_000, () -> {
+                ModelStatus status = again.status();
+                return status.slots().stream().allMatch(s -> s.pinnedVariant().isEmpty())
+                        && status.configuration().variantBySlot().size() == 4;
+            });
+        } finally {
+            if (backbone.getState() != Bundle.ACTIVE) {
+                backbone.start();
+            }
+            service(ModelControl.class, 10_000).unpin(List.of("conv2", "conv3")).toCompletableFuture()
+                    .get(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
     }
 }

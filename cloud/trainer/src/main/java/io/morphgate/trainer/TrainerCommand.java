@@ -38,7 +38,7 @@ public final class TrainerCommand implements Callable<Integer> {
 
     @Option(names = {"--variant-steps", "--fine-tune-steps"},
             description = "Fine-tuning steps per variant (default: ${DEFAULT-VALUE}).")
-    int fineTuneSteps = 200;
+    int fineTuneSteps = 600;
 
     @Option(names = "--batch", description = "Batch size (default: ${DEFAULT-VALUE}).")
     int batchSize = 128;

@@ -50,6 +50,14 @@ public class AccuracyBenchmark extends TestSupport {
     private static final int SCREEN_IMAGES = 2000;
     private static final int CANDIDATES = 3;
     private static final int LATENCY_SAMPLES = 500;
+    /** The goal: at least this many times fewer MACs and lower latency, at most this much accuracy loss. */
+    private static final double GOAL_MACS_REDUCTION = 3.0;
+    private static final double GOAL_LATENCY_REDUCTION = 2.0;
+    private static final double GOAL_MAX_LOSS_POINTS = 1.0;
+    private static final int GOAL_SCREENED = 40;
+    private static final int GOAL_CANDIDATES = 8;
+    private static final int PAIRED_ROUNDS = 7;
+    private static final int PAIRED_SAMPLES = 300;
 
     @Configuration
     public Option[] configuration() {
@@ -119,6 +127,8 @@ public class AccuracyBenchmark extends TestSupport {
             budgetRows.add(row("budget " + Math.round(100 * budget) + "%", best));
         }
 
+        md.append(goalCheck(evaluator, search, full, test, screenSet));
+
         md.append("\n## Every variant swapped in alone\n\n| slot | variant | provenance | accuracy | change (points) "
                 + "| MACs | params | p50 ms | p99 ms |\n|---|---|---|---|---|---|---|---|---|\n");
         List<Map<String, Object>> singleRows = new ArrayList<>();
@@ -144,15 +154,83 @@ public class AccuracyBenchmark extends TestSupport {
         System.out.println(md);
     }
 
+    /**
+     * The goal: among the configurations with at least {@value #GOAL_MACS_REDUCTION}x fewer MACs, the
+     * {@value #GOAL_SCREENED} with the best predicted accuracy are screened, and the {@value #GOAL_CANDIDATES} best
+     * of those measured on every test image and timed against the full model side by side: {@value #PAIRED_ROUNDS}
+     * rounds that each time the full model and then the candidate on the same {@value #PAIRED_SAMPLES} images, so
+     * both see the same machine; the latency reduction is the median over rounds of full p50 / candidate p50.
+     */
+    private static String goalCheck(AccuracyEvaluator evaluator, ConfigurationSearch search, EvaluationReport full,
+            LabelledImages test, LabelledImages screenSet) {
+        long limit = (long) (full.macs() / GOAL_MACS_REDUCTION);
+        List<Map<String, String>> candidates = screenTop(evaluator, search.best(limit, GOAL_SCREENED), screenSet,
+                GOAL_CANDIDATES);
+        LabelledImages timing = new LabelledImages(test.pixels().subList(0, PAIRED_SAMPLES),
+                java.util.Arrays.copyOf(test.labels(), PAIRED_SAMPLES), test.height(), test.width());
+        StringBuilder md = new StringBuilder(String.format(Locale.ROOT, "%n## The goal: >= %.0fx fewer MACs, >= %.0fx "
+                + "lower latency, <= %.1f point loss%n%n", GOAL_MACS_REDUCTION, GOAL_LATENCY_REDUCTION,
+                GOAL_MAX_LOSS_POINTS));
+        md.append(String.format(Locale.ROOT, "Among the configurations with at most 1/%.0f of the full model's MACs, "
+                + "the %d with the best predicted accuracy were measured on the first %d test images and the best %d "
+                + "of those on all of them. Each was timed against the full model side by side: %d rounds, each "
+                + "timing the full model and then the configuration on the same %d single images; the latency "
+                + "reduction is the median over the rounds of full p50 / configuration p50 (the spread is the "
+                + "lowest and highest round).%n%n", GOAL_MACS_REDUCTION, GOAL_SCREENED, SCREEN_IMAGES,
+                candidates.size(), PAIRED_ROUNDS, PAIRED_SAMPLES));
+        md.append("| configuration | accuracy | loss (points) | MACs reduction | params | full p50 ms | p50 ms | "
+                + "latency reduction (median, spread) | meets the goal |\n|---|---|---|---|---|---|---|---|---|\n");
+        int meeting = 0;
+        for (Map<String, String> c : candidates) {
+            io.morphgate.api.model.Configuration configuration = new io.morphgate.api.model.Configuration(c);
+            EvaluationReport r = evaluator.evaluate(configuration, test, 1);
+            double[] ratios = new double[PAIRED_ROUNDS];
+            double[] fullP50 = new double[PAIRED_ROUNDS];
+            double[] p50 = new double[PAIRED_ROUNDS];
+            for (int round = 0; round < PAIRED_ROUNDS; round++) {
+                fullP50[round] = evaluator.evaluate(io.morphgate.api.model.Configuration.DEFAULT, timing,
+                        PAIRED_SAMPLES).p50LatencyMillis();
+                p50[round] = evaluator.evaluate(configuration, timing, PAIRED_SAMPLES).p50LatencyMillis();
+                ratios[round] = fullP50[round] / p50[round];
+            }
+            double ratio = median(ratios);
+            double loss = 100 * (full.accuracy() - r.accuracy());
+            double macsReduction = (double) full.macs() / r.macs();
+            boolean meets = macsReduction >= GOAL_MACS_REDUCTION && ratio >= GOAL_LATENCY_REDUCTION
+                    && loss <= GOAL_MAX_LOSS_POINTS;
+            meeting += meets ? 1 : 0;
+            md.append(String.format(Locale.ROOT, "| %s | %.2f%% | %.2f | %.2fx | %,d | %.3f | %.3f | %.2fx (%.2f-%.2f) "
+                    + "| %s |%n", describe(r.variantBySlot()), 100 * r.accuracy(), loss, macsReduction, r.params(),
+                    median(fullP50), median(p50), ratio, java.util.Arrays.stream(ratios).min().orElse(0),
+                    java.util.Arrays.stream(ratios).max().orElse(0), meets ? "yes" : "no"));
+        }
+        md.append(String.format(Locale.ROOT, "%n%d of %d measured configurations meet the goal.%n", meeting,
+                candidates.size()));
+        return md.toString();
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
     /** The {@value #CANDIDATES} best of {@code candidates} measured on the screening images. */
     private static List<Map<String, String>> screen(AccuracyEvaluator evaluator, List<Map<String, String>> candidates,
             LabelledImages screenSet) {
+        return screenTop(evaluator, candidates, screenSet, CANDIDATES);
+    }
+
+    /** The {@code keep} best of {@code candidates} measured on the screening images. */
+    private static List<Map<String, String>> screenTop(AccuracyEvaluator evaluator,
+            List<Map<String, String>> candidates, LabelledImages screenSet, int keep) {
         List<EvaluationReport> screened = new ArrayList<>();
         for (Map<String, String> c : candidates) {
             screened.add(evaluator.evaluate(new io.morphgate.api.model.Configuration(c), screenSet, 1));
         }
         screened.sort(Comparator.comparingDouble(EvaluationReport::accuracy).reversed());
-        return screened.stream().limit(CANDIDATES).map(EvaluationReport::variantBySlot).toList();
+        return screened.stream().limit(keep).map(EvaluationReport::variantBySlot).toList();
     }
 
     /** A variant and what it scored swapped in alone. */

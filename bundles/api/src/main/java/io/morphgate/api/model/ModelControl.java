@@ -22,7 +22,8 @@ public interface ModelControl {
 
     /**
      * Pins a slot to a variant. Completes when the configuration that results is serving, or exceptionally with an
-     * {@link IllegalArgumentException} naming the unknown slot or variant.
+     * {@link IllegalArgumentException} naming the unknown slot or variant. Pins set here are kept across restarts of
+     * the implementation (the backbone stores them) until they are unpinned.
      */
     CompletionStage<ModelStatus> pin(String slot, String variantId);
 

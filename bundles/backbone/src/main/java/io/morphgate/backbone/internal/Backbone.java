@@ -55,6 +55,7 @@ public class Backbone implements InferenceService, ModelControl, SlotCatalog {
 
     private final VariantRegistry registry = new VariantRegistry();
     private final Map<String, String> runtimePins = new ConcurrentHashMap<>();
+    private final PinStore pinStore;
     private final BackboneArtifacts artifacts;
     private final Bundle systemBundle;
     private volatile Map<String, String> configuredPins = Map.of();
@@ -72,6 +73,12 @@ public class Backbone implements InferenceService, ModelControl, SlotCatalog {
         long started = System.nanoTime();
         this.artifacts = BackboneArtifacts.loadBundled();
         this.configuredPins = PinParser.parse(config.pins());
+        java.io.File pinFile = context.getDataFile("runtime-pins.properties");
+        this.pinStore = new PinStore(pinFile == null ? null : pinFile.toPath());
+        this.runtimePins.putAll(pinStore.load());
+        if (!runtimePins.isEmpty()) {
+            LOG.log(Level.INFO, "runtime pins restored: {0}", runtimePins);
+        }
         this.journal = new SwapJournal(config.recentSwapsKept());
         OrtEnvironment environment = OrtEnvironment.getEnvironment();
         this.serving = new ServingModel(environment, artifacts.inputShape(), artifacts.classCount());
@@ -196,7 +203,10 @@ public class Backbone implements InferenceService, ModelControl, SlotCatalog {
                         "no variant " + pin.getValue() + " is bound (slot " + pin.getKey() + ")"));
             }
         }
-        runtimePins.putAll(variantBySlot);
+        synchronized (pinStore) {
+            runtimePins.putAll(variantBySlot);
+            pinStore.save(Map.copyOf(runtimePins));
+        }
         return swapper.request("pinned " + variantBySlot).thenApply(ok -> status());
     }
 
@@ -207,7 +217,10 @@ public class Backbone implements InferenceService, ModelControl, SlotCatalog {
                 return CompletableFuture.failedFuture(new IllegalArgumentException("unknown slot " + slot));
             }
         }
-        runtimePins.keySet().removeAll(slots);
+        synchronized (pinStore) {
+            runtimePins.keySet().removeAll(slots);
+            pinStore.save(Map.copyOf(runtimePins));
+        }
         return swapper.request("unpinned " + slots).thenApply(ok -> status());
     }
 
