@@ -66,7 +66,11 @@ public final class TrainerCommand implements Callable<Integer> {
         TrainerOptions options = new TrainerOptions(dataDir, repoRoot, out != null ? out : repoRoot, stage, epochs,
                 matchSteps, fineTuneSteps, batchSize, limit, testLimit, seed, !noAugment, shift, only);
         Pipeline.Summary s = new Pipeline(options).run();
-        System.out.printf(Locale.ROOT, "%nbackbone %s: test accuracy %.4f%n", s.backboneId(), s.backboneAccuracy());
+        if (Double.isNaN(s.backboneAccuracy())) {
+            System.out.printf(Locale.ROOT, "%nbackbone %s: not trained in this run%n", s.backboneId());
+        } else {
+            System.out.printf(Locale.ROOT, "%nbackbone %s: test accuracy %.4f%n", s.backboneId(), s.backboneAccuracy());
+        }
         for (VariantArtifacts.Written w : s.variants()) {
             System.out.printf(Locale.ROOT, "%-34s %-12s acc %.4f  params %7d  MACs %9d  %6.1f s%n", w.id(),
                     w.operator(), w.testAccuracy(), w.params(), w.macs(), w.seconds());

@@ -79,6 +79,8 @@ public class AccuracyBenchmark extends TestSupport {
         Map<String, SlotSpec> slots = new LinkedHashMap<>();
         status.slots().forEach(s -> slots.put(s.spec().name(), s.spec()));
 
+        // a discarded first pass, so the full model's latency is not measured on a cold JIT and fresh sessions
+        evaluator.evaluate(io.morphgate.api.model.Configuration.DEFAULT, test, LATENCY_SAMPLES);
         EvaluationReport full = evaluator.evaluate(io.morphgate.api.model.Configuration.DEFAULT, test, LATENCY_SAMPLES);
         List<Single> singles = new ArrayList<>();
         for (VariantState v : status.variants()) {
@@ -101,7 +103,9 @@ public class AccuracyBenchmark extends TestSupport {
         md.append("Each combination of single-slot choices (default layer or a measured variant) is ranked by its exact "
                 + "MACs and its predicted accuracy (the full model's plus each chosen variant's single-swap change); "
                 + "the top " + SCREENED + " under the budget are measured on the first " + SCREEN_IMAGES + " test "
-                + "images, the best " + CANDIDATES + " of those on all of them, and the best is shown.\n\n");
+                + "images, the best " + CANDIDATES + " of those on all of them, and the best is shown. Latencies here "
+                + "are each configuration's own timing, taken minutes apart on a shared machine; the goal section "
+                + "below times configurations side by side with the full model.\n\n");
         md.append("| budget | configuration | accuracy | loss vs full (points) | MACs | MACs reduction | params | p50 ms | "
                 + "p99 ms | latency reduction (p50) | measured on all images |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (double budget : BUDGETS) {
@@ -127,7 +131,7 @@ public class AccuracyBenchmark extends TestSupport {
             budgetRows.add(row("budget " + Math.round(100 * budget) + "%", best));
         }
 
-        md.append(goalCheck(evaluator, search, full, test, screenSet));
+        md.append(goalCheck(evaluator, search, full, test, screenSet, control));
 
         md.append("\n## Every variant swapped in alone\n\n| slot | variant | provenance | accuracy | change (points) "
                 + "| MACs | params | p50 ms | p99 ms |\n|---|---|---|---|---|---|---|---|---|\n");
@@ -161,8 +165,8 @@ public class AccuracyBenchmark extends TestSupport {
      * rounds that each time the full model and then the candidate on the same {@value #PAIRED_SAMPLES} images, so
      * both see the same machine; the latency reduction is the median over rounds of full p50 / candidate p50.
      */
-    private static String goalCheck(AccuracyEvaluator evaluator, ConfigurationSearch search, EvaluationReport full,
-            LabelledImages test, LabelledImages screenSet) {
+    private String goalCheck(AccuracyEvaluator evaluator, ConfigurationSearch search, EvaluationReport full,
+            LabelledImages test, LabelledImages screenSet, ModelControl control) throws Exception {
         long limit = (long) (full.macs() / GOAL_MACS_REDUCTION);
         List<Map<String, String>> candidates = screenTop(evaluator, search.best(limit, GOAL_SCREENED), screenSet,
                 GOAL_CANDIDATES);
@@ -206,7 +210,95 @@ public class AccuracyBenchmark extends TestSupport {
         }
         md.append(String.format(Locale.ROOT, "%n%d of %d measured configurations meet the goal.%n", meeting,
                 candidates.size()));
+        md.append(directLatency(candidates, timing, control));
         return md.toString();
+    }
+
+    /**
+     * The same configurations outside the gateway: the full model and the composed graph each in its own ONNX
+     * Runtime session (the gateway's options: all optimisations, sequential execution), with ONNX Runtime's default
+     * intra-op threads and with one, timed side by side in {@value #PAIRED_ROUNDS} rounds of
+     * {@value #PAIRED_SAMPLES} single images. Shows how much of the latency is the graph itself, and what the
+     * thread pool does to a model this small.
+     */
+    private String directLatency(List<Map<String, String>> candidates, LabelledImages timing, ModelControl control)
+            throws Exception {
+        io.morphgate.api.inference.InferenceService inference = service(
+                io.morphgate.api.inference.InferenceService.class, 10_000);
+        io.morphgate.api.inference.Normalization normalization = inference.normalization();
+        List<float[]> inputs = new ArrayList<>();
+        for (float[] pixels : timing.pixels()) {
+            float[] x = new float[pixels.length];
+            for (int p = 0; p < x.length; p++) {
+                x[p] = normalization.apply(pixels[p]);
+            }
+            inputs.add(x);
+        }
+        org.osgi.framework.Bundle backbone = bundle("io.morphgate.backbone");
+        byte[] fullModel = io.morphgate.onnx.OnnxModelIO.write(ComposedGraphs.compose(context, backbone, Map.of()));
+        StringBuilder md = new StringBuilder(String.format(Locale.ROOT, "%nThe same configurations run directly by ONNX "
+                + "Runtime, outside the gateway: the full model and the composed graph each in its own session (all "
+                + "optimisations, sequential execution, as the gateway creates them), timed side by side in %d rounds "
+                + "of %d single images, with ONNX Runtime's default intra-op thread pool (%d cores here) and with one "
+                + "thread. Latency reduction: median over the rounds of full p50 / configuration p50.%n%n",
+                PAIRED_ROUNDS, PAIRED_SAMPLES, Runtime.getRuntime().availableProcessors()));
+        md.append("| configuration | default threads: full p50 ms | p50 ms | reduction (spread) | 1 thread: full p50 ms "
+                + "| p50 ms | reduction (spread) |\n|---|---|---|---|---|---|---|\n");
+        for (Map<String, String> c : candidates) {
+            byte[] composed = io.morphgate.onnx.OnnxModelIO.write(ComposedGraphs.compose(context, backbone, c));
+            md.append("| ").append(describe(c));
+            for (int threads : new int[] {0, 1}) {
+                double[][] t = pairedDirect(fullModel, composed, threads, inputs, inference.inputShape());
+                md.append(String.format(Locale.ROOT, " | %.3f | %.3f | %.2fx (%.2f-%.2f)", median(t[0]), median(t[1]),
+                        median(t[2]), java.util.Arrays.stream(t[2]).min().orElse(0),
+                        java.util.Arrays.stream(t[2]).max().orElse(0)));
+            }
+            md.append(" |\n");
+        }
+        return md.toString();
+    }
+
+    /** Per round: full p50, configuration p50 and their ratio, in three arrays. */
+    private static double[][] pairedDirect(byte[] fullModel, byte[] composed, int threads, List<float[]> inputs,
+            io.morphgate.api.slot.TensorShape shape) throws Exception {
+        ai.onnxruntime.OrtEnvironment env = ai.onnxruntime.OrtEnvironment.getEnvironment();
+        try (ai.onnxruntime.OrtSession.SessionOptions options = new ai.onnxruntime.OrtSession.SessionOptions()) {
+            options.setOptimizationLevel(ai.onnxruntime.OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            options.setExecutionMode(ai.onnxruntime.OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+            if (threads > 0) {
+                options.setIntraOpNumThreads(threads);
+            }
+            try (ai.onnxruntime.OrtSession full = env.createSession(fullModel, options);
+                 ai.onnxruntime.OrtSession configuration = env.createSession(composed, options)) {
+                double[][] out = new double[3][PAIRED_ROUNDS];
+                timeDirect(env, full, inputs, shape); // warm-up
+                timeDirect(env, configuration, inputs, shape);
+                for (int round = 0; round < PAIRED_ROUNDS; round++) {
+                    out[0][round] = timeDirect(env, full, inputs, shape);
+                    out[1][round] = timeDirect(env, configuration, inputs, shape);
+                    out[2][round] = out[0][round] / out[1][round];
+                }
+                return out;
+            }
+        }
+    }
+
+    /** p50 in milliseconds of single-image runs over {@code inputs}. */
+    private static double timeDirect(ai.onnxruntime.OrtEnvironment env, ai.onnxruntime.OrtSession session,
+            List<float[]> inputs, io.morphgate.api.slot.TensorShape shape) throws Exception {
+        String input = session.getInputNames().iterator().next();
+        long[] dims = {1, shape.channels(), shape.height(), shape.width()};
+        double[] millis = new double[inputs.size()];
+        for (int i = 0; i < inputs.size(); i++) {
+            long t0 = System.nanoTime();
+            try (ai.onnxruntime.OnnxTensor x = ai.onnxruntime.OnnxTensor.createTensor(env,
+                    java.nio.FloatBuffer.wrap(inputs.get(i)), dims);
+                 ai.onnxruntime.OrtSession.Result result = session.run(Map.of(input, x))) {
+                result.get(0);
+            }
+            millis[i] = (System.nanoTime() - t0) / 1e6;
+        }
+        return median(millis);
     }
 
     private static double median(double[] values) {

@@ -23,7 +23,6 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.ServiceReference;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnxruntime.OnnxTensor;
@@ -33,13 +32,8 @@ import ai.onnxruntime.OrtSession.SessionOptions;
 import io.morphgate.api.inference.InferenceService;
 import io.morphgate.api.model.ModelControl;
 import io.morphgate.api.model.SwapRecord;
-import io.morphgate.api.variant.OperatorVariant;
-import io.morphgate.itests.BackboneFiles;
 import io.morphgate.itests.TestSupport;
-import io.morphgate.onnx.GraphComposer;
-import io.morphgate.onnx.GraphComposer.Replacement;
 import io.morphgate.onnx.OnnxModelIO;
-import io.morphgate.onnx.SlotBoundary;
 
 /**
  * Benchmark harness, not a test: it asserts nothing about speed and writes its figures to
@@ -190,23 +184,7 @@ public class ServingBenchmark extends TestSupport {
     }
 
     private ModelProto compose(Map<String, String> config) throws Exception {
-        BackboneFiles files = BackboneFiles.of(bundle("io.morphgate.backbone"));
-        ModelProto model = files.model();
-        Map<String, SlotBoundary> boundaries = files.slots();
-        if (config.isEmpty()) {
-            return model;
-        }
-        Map<SlotBoundary, Replacement> replacements = new HashMap<>();
-        for (ServiceReference<OperatorVariant> ref : context.getServiceReferences(OperatorVariant.class, null)) {
-            OperatorVariant v = context.getService(ref);
-            String slot = v.descriptor().slot();
-            if (v.descriptor().id().equals(config.get(slot))) {
-                replacements.put(boundaries.get(slot),
-                        new Replacement(v.descriptor().id(), OnnxModelIO.read(v.subGraph())));
-            }
-            context.ungetService(ref);
-        }
-        return GraphComposer.compose(model, replacements);
+        return ComposedGraphs.compose(context, bundle("io.morphgate.backbone"), config);
     }
 
     private static String row(String name, double[] millis) {
