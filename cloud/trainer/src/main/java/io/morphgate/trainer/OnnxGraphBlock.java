@@ -111,21 +111,41 @@ public final class OnnxGraphBlock extends AbstractBlock {
         return forward(input, training, List.of(outputName)).get(outputName);
     }
 
+    /** The name of the graph's output, the tensor {@link #forward(NDArray, boolean)} returns. */
+    public String outputName() {
+        return outputName;
+    }
+
     /**
      * The named tensors (graph input, any node output) for {@code input}; evaluation stops as soon as all are
      * known, so asking for an early tensor is cheap.
      */
     public Map<String, NDArray> forward(NDArray input, boolean training, Collection<String> wanted) {
+        return forwardFrom(Map.of(inputName, input), training, wanted);
+    }
+
+    /**
+     * The named tensors computed from {@code known} intermediate tensors (for example a slot's input, already
+     * computed by another block with the same frozen prefix) instead of from the graph input: a node runs only when
+     * all its inputs are known, so the part of the graph before {@code known} is not computed again.
+     *
+     * @throws IllegalArgumentException when a wanted tensor cannot be computed from {@code known}
+     */
+    public Map<String, NDArray> forwardFrom(Map<String, NDArray> known, boolean training, Collection<String> wanted) {
         Map<String, NDArray> values = new HashMap<>();
         for (Map.Entry<String, Parameter> p : parameters.entrySet()) {
             values.put(p.getKey(), p.getValue().getArray());
         }
-        values.put(inputName, input);
+        values.putAll(known);
         Set<String> missing = new HashSet<>(wanted);
-        missing.remove(inputName);
+        missing.removeAll(known.keySet());
         for (NodeProto n : model.getGraph().getNodeList()) {
             if (missing.isEmpty()) {
                 break;
+            }
+            if (values.containsKey(n.getOutput(0)) || !n.getInputList().stream()
+                    .allMatch(in -> in.isEmpty() || values.containsKey(in))) {
+                continue;
             }
             boolean bnTraining = training && n.getOpType().equals("BatchNormalization")
                     && trainable.contains(n.getInput(1));
@@ -133,7 +153,8 @@ public final class OnnxGraphBlock extends AbstractBlock {
             missing.remove(n.getOutput(0));
         }
         if (!missing.isEmpty()) {
-            throw new IllegalArgumentException("graph " + model.getGraph().getName() + " has no tensors " + missing);
+            throw new IllegalArgumentException("graph " + model.getGraph().getName() + " cannot compute " + missing
+                    + " from " + known.keySet());
         }
         Map<String, NDArray> out = new LinkedHashMap<>();
         for (String name : wanted) {

@@ -71,7 +71,7 @@ final class VariantTraining {
                     Map.of(slot, new GraphComposer.Replacement(id, variant.writeBack())));
             String prefix = slot.slot() + "/" + id + "/";
             OnnxGraphBlock whole = new OnnxGraphBlock(composed, m, name -> name.startsWith(prefix));
-            double fineTuneLoss = fineTune(id, whole, frozenBackbone, new Batches(train, options.batchSize(),
+            double fineTuneLoss = fineTune(id, slot, whole, frozenBackbone, new Batches(train, options.batchSize(),
                     options.augment(), options.shift(), seed + 1), m);
             double accuracy = Evaluation.accuracy(whole, test, m);
             ModelProto trained = extract(initial, whole, prefix);
@@ -174,7 +174,13 @@ final class VariantTraining {
         return Optional.of(target.toBuilder().setGraph(g).build());
     }
 
-    private double fineTune(String id, OnnxGraphBlock whole, OnnxGraphBlock teacher, Batches batches, NDManager m) {
+    /**
+     * The fine-tuning loop. The teacher (the frozen backbone) computes, in one pass, its logits and the slot's input;
+     * the composed model starts from that slot input, since everything before the slot is the same frozen, inference
+     * mode prefix in both: the same values, computed once.
+     */
+    private double fineTune(String id, SlotBoundary slot, OnnxGraphBlock whole, OnnxGraphBlock teacher,
+            Batches batches, NDManager m) {
         if (options.fineTuneSteps() == 0) {
             return Double.NaN;
         }
@@ -184,9 +190,13 @@ final class VariantTraining {
         for (int i = 1; i <= options.fineTuneSteps(); i++) {
             try (NDManager s = m.newSubManager()) {
                 NDArray[] batch = batches.next(s);
-                NDArray teacherLogits = teacher.forward(batch[0], false);
+                Map<String, NDArray> t = teacher.forward(batch[0], false,
+                        List.of(slot.inputTensor(), teacher.outputName()));
+                NDArray teacherLogits = t.get(teacher.outputName());
+                Map<String, NDArray> slotInput = Map.of(slot.inputTensor(), t.get(slot.inputTensor()));
                 recent = 0.9 * recent + 0.1 * step.run(() -> {
-                    NDArray logits = whole.forward(batch[0], true);
+                    NDArray logits = whole.forwardFrom(slotInput, true, List.of(whole.outputName()))
+                            .get(whole.outputName());
                     return Evaluation.crossEntropy(logits, batch[1]).mul(1 - DISTILLATION_WEIGHT)
                             .add(Evaluation.distillation(logits, teacherLogits, DISTILLATION_TEMPERATURE)
                                     .mul(DISTILLATION_WEIGHT));

@@ -65,6 +65,32 @@ class OnnxGraphBlockTest {
     }
 
     @Test
+    void forwardFromAnIntermediateTensorEqualsTheWholeForwardAndNeedsEveryBranch() {
+        ModelProto model = randomGraph(13);
+        String concat = tensorOf(model, "Concat");
+        String relu = tensorOf(model, "Relu");
+        float[] input = values(new Random(14), 2 * 4 * 6 * 6, 1f);
+        try (NDManager m = manager.newSubManager()) {
+            OnnxGraphBlock block = new OnnxGraphBlock(model, m, name -> false);
+            var whole = block.forward(m.create(input, new Shape(2, 4, 6, 6)), false,
+                    java.util.List.of(concat, relu, block.outputName()));
+            float[] expected = whole.get(block.outputName()).toFloatArray();
+            float[] fromConcat = block.forwardFrom(java.util.Map.of(concat, whole.get(concat)), false,
+                    java.util.List.of(block.outputName())).get(block.outputName()).toFloatArray();
+            assertTrue(java.util.Arrays.equals(expected, fromConcat), "same values from the cut");
+            IllegalArgumentException oneBranch = org.junit.jupiter.api.Assertions.assertThrows(
+                    IllegalArgumentException.class, () -> block.forwardFrom(java.util.Map.of(relu, whole.get(relu)),
+                            false, java.util.List.of(block.outputName())));
+            assertTrue(oneBranch.getMessage().contains("cannot compute"), oneBranch.getMessage());
+        }
+    }
+
+    private static String tensorOf(ModelProto model, String opType) {
+        return model.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals(opType)).findFirst()
+                .orElseThrow().getOutput(0);
+    }
+
+    @Test
     void writeBackOfAnUntrainedBlockIsExact() {
         ModelProto model = randomGraph(9);
         try (NDManager m = manager.newSubManager()) {
