@@ -5,7 +5,7 @@ package io.morphgate.policy.internal;
  *
  * @param slot          the slot
  * @param variantId     the variant, or null for the default layer
- * @param accuracyDrop  expected loss of whole-model accuracy when swapped in alone (negative when it gains)
+ * @param accuracyDrop  expected loss of whole-model accuracy when swapped in alone (zero or more)
  * @param latencyMillis change of the latency of one inference (profiled, idle device)
  * @param macs          change of multiply-accumulates per sample
  * @param params        change of parameters
