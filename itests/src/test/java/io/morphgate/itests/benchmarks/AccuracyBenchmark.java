@@ -170,8 +170,9 @@ public class AccuracyBenchmark extends TestSupport {
         long limit = (long) (full.macs() / GOAL_MACS_REDUCTION);
         List<Map<String, String>> candidates = screenTop(evaluator, search.best(limit, GOAL_SCREENED), screenSet,
                 GOAL_CANDIDATES);
-        LabelledImages timing = new LabelledImages(test.pixels().subList(0, PAIRED_SAMPLES),
-                java.util.Arrays.copyOf(test.labels(), PAIRED_SAMPLES), test.height(), test.width());
+        int timed = Math.min(PAIRED_SAMPLES, test.size()); // fewer with -Dmorphgate.benchmarks.testImages
+        LabelledImages timing = new LabelledImages(test.pixels().subList(0, timed),
+                java.util.Arrays.copyOf(test.labels(), timed), test.height(), test.width());
         StringBuilder md = new StringBuilder(String.format(Locale.ROOT, "%n## The goal: >= %.0fx fewer MACs, >= %.0fx "
                 + "lower latency, <= %.1f point loss%n%n", GOAL_MACS_REDUCTION, GOAL_LATENCY_REDUCTION,
                 GOAL_MAX_LOSS_POINTS));
