@@ -1,10 +1,12 @@
 package io.morphgate.itests.benchmarks;
 
+import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -19,19 +21,30 @@ import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
 
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.OrtSession.SessionOptions;
+import ai.onnxruntime.OrtSession.SessionOptions.ExecutionMode;
+import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
 import com.google.gson.GsonBuilder;
 
 import io.morphgate.api.evaluation.AccuracyEvaluator;
 import io.morphgate.api.evaluation.EvaluationReport;
 import io.morphgate.api.evaluation.LabelledImages;
+import io.morphgate.api.inference.InferenceService;
+import io.morphgate.api.inference.Normalization;
 import io.morphgate.api.model.ModelControl;
 import io.morphgate.api.model.ModelStatus;
 import io.morphgate.api.model.VariantState;
 import io.morphgate.api.slot.SlotSpec;
+import io.morphgate.api.slot.TensorShape;
 import io.morphgate.evaluation.dataset.FashionMnist;
 import io.morphgate.itests.OperatorFeatures;
 import io.morphgate.itests.TestSupport;
+import io.morphgate.onnx.OnnxModelIO;
 
 /**
  * Benchmark harness, not a test: accuracy of the gateway's configurations measured by the gateway itself on the
@@ -95,7 +108,7 @@ public class AccuracyBenchmark extends TestSupport {
 
         ConfigurationSearch search = new ConfigurationSearch(full, slots, singles);
         LabelledImages screenSet = new LabelledImages(test.pixels().subList(0, Math.min(SCREEN_IMAGES, test.size())),
-                java.util.Arrays.copyOf(test.labels(), Math.min(SCREEN_IMAGES, test.size())), test.height(),
+                Arrays.copyOf(test.labels(), Math.min(SCREEN_IMAGES, test.size())), test.height(),
                 test.width());
         List<Map<String, Object>> budgetRows = new ArrayList<>();
         StringBuilder md = header(full, status);
@@ -131,7 +144,7 @@ public class AccuracyBenchmark extends TestSupport {
             budgetRows.add(row("budget " + Math.round(100 * budget) + "%", best));
         }
 
-        md.append(goalCheck(evaluator, search, full, test, screenSet, control));
+        md.append(goalCheck(evaluator, search, full, test, screenSet));
 
         md.append("\n## Every variant swapped in alone\n\n| slot | variant | provenance | accuracy | change (points) "
                 + "| MACs | params | p50 ms | p99 ms |\n|---|---|---|---|---|---|---|---|---|\n");
@@ -166,13 +179,13 @@ public class AccuracyBenchmark extends TestSupport {
      * both see the same machine; the latency reduction is the median over rounds of full p50 / candidate p50.
      */
     private String goalCheck(AccuracyEvaluator evaluator, ConfigurationSearch search, EvaluationReport full,
-            LabelledImages test, LabelledImages screenSet, ModelControl control) throws Exception {
+            LabelledImages test, LabelledImages screenSet) throws Exception {
         long limit = (long) (full.macs() / GOAL_MACS_REDUCTION);
         List<Map<String, String>> candidates = screenTop(evaluator, search.best(limit, GOAL_SCREENED), screenSet,
                 GOAL_CANDIDATES);
         int timed = Math.min(PAIRED_SAMPLES, test.size()); // fewer with -Dmorphgate.benchmarks.testImages
         LabelledImages timing = new LabelledImages(test.pixels().subList(0, timed),
-                java.util.Arrays.copyOf(test.labels(), timed), test.height(), test.width());
+                Arrays.copyOf(test.labels(), timed), test.height(), test.width());
         StringBuilder md = new StringBuilder(String.format(Locale.ROOT, "%n## The goal: >= %.0fx fewer MACs, >= %.0fx "
                 + "lower latency, <= %.1f point loss%n%n", GOAL_MACS_REDUCTION, GOAL_LATENCY_REDUCTION,
                 GOAL_MAX_LOSS_POINTS));
@@ -206,12 +219,12 @@ public class AccuracyBenchmark extends TestSupport {
             meeting += meets ? 1 : 0;
             md.append(String.format(Locale.ROOT, "| %s | %.2f%% | %.2f | %.2fx | %,d | %.3f | %.3f | %.2fx (%.2f-%.2f) "
                     + "| %s |%n", describe(r.variantBySlot()), 100 * r.accuracy(), loss, macsReduction, r.params(),
-                    median(fullP50), median(p50), ratio, java.util.Arrays.stream(ratios).min().orElse(0),
-                    java.util.Arrays.stream(ratios).max().orElse(0), meets ? "yes" : "no"));
+                    median(fullP50), median(p50), ratio, Arrays.stream(ratios).min().orElse(0),
+                    Arrays.stream(ratios).max().orElse(0), meets ? "yes" : "no"));
         }
         md.append(String.format(Locale.ROOT, "%n%d of %d measured configurations meet the goal.%n", meeting,
                 candidates.size()));
-        md.append(directLatency(candidates, timing, control));
+        md.append(directLatency(candidates, timing));
         return md.toString();
     }
 
@@ -222,11 +235,9 @@ public class AccuracyBenchmark extends TestSupport {
      * {@value #PAIRED_SAMPLES} single images. Shows how much of the latency is the graph itself, and what the
      * thread pool does to a model this small.
      */
-    private String directLatency(List<Map<String, String>> candidates, LabelledImages timing, ModelControl control)
-            throws Exception {
-        io.morphgate.api.inference.InferenceService inference = service(
-                io.morphgate.api.inference.InferenceService.class, 10_000);
-        io.morphgate.api.inference.Normalization normalization = inference.normalization();
+    private String directLatency(List<Map<String, String>> candidates, LabelledImages timing) throws Exception {
+        InferenceService inference = service(InferenceService.class, 10_000);
+        Normalization normalization = inference.normalization();
         List<float[]> inputs = new ArrayList<>();
         for (float[] pixels : timing.pixels()) {
             float[] x = new float[pixels.length];
@@ -235,8 +246,8 @@ public class AccuracyBenchmark extends TestSupport {
             }
             inputs.add(x);
         }
-        org.osgi.framework.Bundle backbone = bundle("io.morphgate.backbone");
-        byte[] fullModel = io.morphgate.onnx.OnnxModelIO.write(ComposedGraphs.compose(context, backbone, Map.of()));
+        Bundle backbone = bundle("io.morphgate.backbone");
+        byte[] fullModel = OnnxModelIO.write(ComposedGraphs.compose(context, backbone, Map.of()));
         StringBuilder md = new StringBuilder(String.format(Locale.ROOT, "%nThe same configurations run directly by ONNX "
                 + "Runtime, outside the gateway: the full model and the composed graph each in its own session (all "
                 + "optimisations, sequential execution, as the gateway creates them), timed side by side in %d rounds "
@@ -246,13 +257,13 @@ public class AccuracyBenchmark extends TestSupport {
         md.append("| configuration | default threads: full p50 ms | p50 ms | reduction (spread) | 1 thread: full p50 ms "
                 + "| p50 ms | reduction (spread) |\n|---|---|---|---|---|---|---|\n");
         for (Map<String, String> c : candidates) {
-            byte[] composed = io.morphgate.onnx.OnnxModelIO.write(ComposedGraphs.compose(context, backbone, c));
+            byte[] composed = OnnxModelIO.write(ComposedGraphs.compose(context, backbone, c));
             md.append("| ").append(describe(c));
             for (int threads : new int[] {0, 1}) {
                 double[][] t = pairedDirect(fullModel, composed, threads, inputs, inference.inputShape());
                 md.append(String.format(Locale.ROOT, " | %.3f | %.3f | %.2fx (%.2f-%.2f)", median(t[0]), median(t[1]),
-                        median(t[2]), java.util.Arrays.stream(t[2]).min().orElse(0),
-                        java.util.Arrays.stream(t[2]).max().orElse(0)));
+                        median(t[2]), Arrays.stream(t[2]).min().orElse(0),
+                        Arrays.stream(t[2]).max().orElse(0)));
             }
             md.append(" |\n");
         }
@@ -261,16 +272,16 @@ public class AccuracyBenchmark extends TestSupport {
 
     /** Per round: full p50, configuration p50 and their ratio, in three arrays. */
     private static double[][] pairedDirect(byte[] fullModel, byte[] composed, int threads, List<float[]> inputs,
-            io.morphgate.api.slot.TensorShape shape) throws Exception {
-        ai.onnxruntime.OrtEnvironment env = ai.onnxruntime.OrtEnvironment.getEnvironment();
-        try (ai.onnxruntime.OrtSession.SessionOptions options = new ai.onnxruntime.OrtSession.SessionOptions()) {
-            options.setOptimizationLevel(ai.onnxruntime.OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            options.setExecutionMode(ai.onnxruntime.OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+            TensorShape shape) throws Exception {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (SessionOptions options = new SessionOptions()) {
+            options.setOptimizationLevel(OptLevel.ALL_OPT);
+            options.setExecutionMode(ExecutionMode.SEQUENTIAL);
             if (threads > 0) {
                 options.setIntraOpNumThreads(threads);
             }
-            try (ai.onnxruntime.OrtSession full = env.createSession(fullModel, options);
-                 ai.onnxruntime.OrtSession configuration = env.createSession(composed, options)) {
+            try (OrtSession full = env.createSession(fullModel, options);
+                 OrtSession configuration = env.createSession(composed, options)) {
                 double[][] out = new double[3][PAIRED_ROUNDS];
                 timeDirect(env, full, inputs, shape); // warm-up
                 timeDirect(env, configuration, inputs, shape);
@@ -285,16 +296,16 @@ public class AccuracyBenchmark extends TestSupport {
     }
 
     /** p50 in milliseconds of single-image runs over {@code inputs}. */
-    private static double timeDirect(ai.onnxruntime.OrtEnvironment env, ai.onnxruntime.OrtSession session,
-            List<float[]> inputs, io.morphgate.api.slot.TensorShape shape) throws Exception {
+    private static double timeDirect(OrtEnvironment env, OrtSession session,
+            List<float[]> inputs, TensorShape shape) throws Exception {
         String input = session.getInputNames().iterator().next();
         long[] dims = {1, shape.channels(), shape.height(), shape.width()};
         double[] millis = new double[inputs.size()];
         for (int i = 0; i < inputs.size(); i++) {
             long t0 = System.nanoTime();
-            try (ai.onnxruntime.OnnxTensor x = ai.onnxruntime.OnnxTensor.createTensor(env,
-                    java.nio.FloatBuffer.wrap(inputs.get(i)), dims);
-                 ai.onnxruntime.OrtSession.Result result = session.run(Map.of(input, x))) {
+            try (OnnxTensor x = OnnxTensor.createTensor(env,
+                    FloatBuffer.wrap(inputs.get(i)), dims);
+                 OrtSession.Result result = session.run(Map.of(input, x))) {
                 result.get(0);
             }
             millis[i] = (System.nanoTime() - t0) / 1e6;
@@ -304,7 +315,7 @@ public class AccuracyBenchmark extends TestSupport {
 
     private static double median(double[] values) {
         double[] sorted = values.clone();
-        java.util.Arrays.sort(sorted);
+        Arrays.sort(sorted);
         int n = sorted.length;
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
