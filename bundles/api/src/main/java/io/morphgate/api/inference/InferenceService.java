@@ -1,9 +1,11 @@
 package io.morphgate.api.inference;
 
 import java.util.List;
+import java.util.Optional;
 
 import org.osgi.annotation.versioning.ProviderType;
 
+import io.morphgate.api.model.ModelDescriptor;
 import io.morphgate.api.slot.TensorShape;
 
 /**
@@ -13,13 +15,25 @@ import io.morphgate.api.slot.TensorShape;
 @ProviderType
 public interface InferenceService {
 
-    /** Shape of one input sample, e.g. 1x28x28. */
+    /**
+     * The serving model: its input shape and preprocessing (applied with {@code io.morphgate.model.Preprocessing}),
+     * labels and identity; empty while no model serves.
+     *
+     * @since 2.0
+     */
+    Optional<ModelDescriptor> model();
+
+    /**
+     * Shape of one input sample of the serving model, e.g. 1x28x28.
+     *
+     * @throws InferenceException with {@code NOT_READY} while no model serves
+     */
     TensorShape inputShape();
 
-    /** How raw pixels in [0, 1] are normalised into the values {@link #infer(float[])} takes. */
-    Normalization normalization();
-
-    /** Class labels, in the order of {@link InferenceResult#probabilities()}. */
+    /**
+     * Class labels of the serving model, in the order of {@link InferenceResult#probabilities()}; class indices when
+     * the model names none; empty while no model serves.
+     */
     List<String> labels();
 
     /**

@@ -1,6 +1,7 @@
 package io.morphgate.api.model;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 
@@ -68,4 +69,22 @@ public interface ModelControl {
      * @since 1.1
      */
     CompletionStage<ConfigurationProfile> profile(Configuration configuration, int runs);
+
+    /**
+     * Every model bundle the gateway found, serving, available or refused, in bundle order.
+     *
+     * @since 1.2
+     */
+    List<InstalledModel> models();
+
+    /**
+     * Makes the installed model {@code id} serve, in one atomic swap: its full model is composed, warmed up and checked
+     * (no NaN or infinite output on its calibration images, or on a zero input when it has none) beside the serving
+     * one; requests in flight finish on the old model. The choice is kept across restarts. Completes when the model
+     * serves; fails with an {@link IllegalArgumentException} when no such model is installed or it was refused, and
+     * with an {@link IllegalStateException} when it failed its check (the previous model keeps serving).
+     *
+     * @since 1.2
+     */
+    CompletionStage<ModelStatus> activateModel(String id);
 }

@@ -18,10 +18,19 @@ import java.util.Optional;
  * @param lastError      the last composition or runtime failure, if any
  * @param openSessions   ONNX Runtime sessions the backbone holds open: the serving one, retired ones still finishing
  *                       requests, and any being built or probed; -1 when the provider does not count them
+ * @param model          the serving model's descriptor; empty when no model serves (since 1.2)
  */
 public record ModelStatus(String backboneId, State state, Configuration configuration, long generation, long params,
         long macs, List<SlotState> slots, List<VariantState> variants, List<SwapRecord> recentSwaps,
-        Optional<String> lastError, int openSessions) {
+        Optional<String> lastError, int openSessions, Optional<ModelDescriptor> model) {
+
+    /** A status that does not name its model (API 1.1 providers). */
+    public ModelStatus(String backboneId, State state, Configuration configuration, long generation, long params,
+            long macs, List<SlotState> slots, List<VariantState> variants, List<SwapRecord> recentSwaps,
+            Optional<String> lastError, int openSessions) {
+        this(backboneId, state, configuration, generation, params, macs, slots, variants, recentSwaps, lastError,
+                openSessions, Optional.empty());
+    }
 
     /** A status without a session count (API 1.0 providers): {@code openSessions} is -1. */
     public ModelStatus(String backboneId, State state, Configuration configuration, long generation, long params,
@@ -38,6 +47,8 @@ public record ModelStatus(String backboneId, State state, Configuration configur
         SERVING,
         /** No composed model could be built; {@code lastError} says why. */
         FAILED,
+        /** No model bundle is installed, or none could be served: the gateway answers commands but cannot infer. */
+        NO_MODEL,
         /** The backbone is shutting down. */
         STOPPED
     }

@@ -7,11 +7,16 @@ import java.util.OptionalDouble;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
- * The slots of the backbone that runs on this gateway, registered by the backbone bundle. Operator bundles use it to
- * decide which variants they can offer.
+ * The slots of the model that serves on this gateway, registered by the backbone bundle once the model serves and
+ * withdrawn when another model takes its place (service property {@link #MODEL_ID}): an operator component that
+ * references it statically is deactivated with the old model and activated again for the new one. Operator bundles
+ * use it to decide which variants they can offer.
  */
 @ProviderType
 public interface SlotCatalog {
+
+    /** Service property: the id of the model the catalog describes ({@code ModelDescriptor.id()}). */
+    String MODEL_ID = "morphgate.model.id";
 
     /** Identity of the backbone parameters (changes when the backbone is retrained). */
     String backboneId();
