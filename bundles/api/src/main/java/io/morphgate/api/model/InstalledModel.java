@@ -23,6 +23,8 @@ public record InstalledModel(String id, String version, long bundleId, String sh
 
     /** What the gateway does with an installed model. */
     public enum State {
+        /** Being read and checked (in the background, right after its bundle started). */
+        LOADING,
         /** The model serves. */
         SERVING,
         /** Valid and ready to be activated. */

@@ -1,16 +1,17 @@
 package io.morphgate.backbone.internal;
 
+import java.io.File;
 import java.lang.System.Logger.Level;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.osgi.annotation.bundle.Capability;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
@@ -25,72 +26,68 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 
 import ai.onnxruntime.OrtEnvironment;
+import io.morphgate.api.inference.InferenceException;
 import io.morphgate.api.inference.InferenceResult;
 import io.morphgate.api.inference.InferenceService;
-import io.morphgate.api.inference.Normalization;
 import io.morphgate.api.inference.ServingStatistics;
 import io.morphgate.api.model.Configuration;
 import io.morphgate.api.model.ConfigurationProfile;
+import io.morphgate.api.model.InstalledModel;
 import io.morphgate.api.model.ModelControl;
+import io.morphgate.api.model.ModelDescriptor;
 import io.morphgate.api.model.ModelListener;
 import io.morphgate.api.model.ModelStatus;
 import io.morphgate.api.model.PlanOutcome;
-import io.morphgate.api.slot.SlotCatalog;
-import io.morphgate.api.slot.SlotSpec;
-import io.morphgate.api.slot.SlotWeights;
 import io.morphgate.api.slot.TensorShape;
 import io.morphgate.api.variant.OperatorVariant;
+import io.morphgate.model.ModelBundleFormat;
 
 /**
- * The backbone: holds the shared parameters, binds operator variants as they come and go, and serves inference on
- * the composed model. Binding only records the change; composing and swapping happen on the swapper's thread.
- * Immediate: the backbone serves (and keeps its session warm) whether or not a consumer holds its services.
+ * The backbone: code only. Its model extender finds the model bundles, one model serves at a time; it binds operator
+ * variants as they come and go and serves inference on the composed model. Binding only records the change;
+ * composing and swapping happen on the swapper's thread. Immediate: the backbone serves (and keeps its session warm)
+ * whether or not a consumer holds its services, and its services stay registered with no model at all.
  */
-@Component(service = {InferenceService.class, ModelControl.class, SlotCatalog.class},
-        configurationPid = "morphgate.backbone", immediate = true)
+@Component(service = {InferenceService.class, ModelControl.class}, configurationPid = "morphgate.backbone",
+        immediate = true)
 @Designate(ocd = BackboneConfiguration.class)
-public class Backbone implements InferenceService, ModelControl, SlotCatalog {
+@Capability(namespace = "osgi.extender", name = ModelBundleFormat.EXTENDER,
+        version = ModelBundleFormat.EXTENDER_VERSION)
+public class Backbone implements InferenceService, ModelControl {
 
     private static final System.Logger LOG = System.getLogger(Backbone.class.getName());
 
     private final VariantRegistry registry = new VariantRegistry();
-    private final Map<String, String> runtimePins = new ConcurrentHashMap<>();
-    private final PinStore pinStore;
-    private final BackboneArtifacts artifacts;
+    /** Pins set at runtime, per model id, each kept in a store of its own. */
+    private final Map<String, Map<String, String>> runtimePins = new ConcurrentHashMap<>();
+    private final Map<String, PinStore> pinStores = new ConcurrentHashMap<>();
+    private final BundleContext context;
     private final Bundle systemBundle;
     private volatile Map<String, String> configuredPins = Map.of();
     private volatile boolean stopped;
     private final SwapJournal journal;
     private final ServingModel serving;
     private final ModelSwapper swapper;
-    private final Calibration calibration;
     private final SessionFactory sessions;
+    private final ModelExtender extender;
     private final LatencyWindow window = new LatencyWindow();
 
     @Activate
     public Backbone(BundleContext context, BackboneConfiguration config) {
+        this.context = context;
         this.systemBundle = context.getBundle(Constants.SYSTEM_BUNDLE_ID);
-        long started = System.nanoTime();
-        this.artifacts = BackboneArtifacts.loadBundled();
         this.configuredPins = PinParser.parse(config.pins());
-        java.io.File pinFile = context.getDataFile("runtime-pins.properties");
-        this.pinStore = new PinStore(pinFile == null ? null : pinFile.toPath());
-        this.runtimePins.putAll(pinStore.load());
-        if (!runtimePins.isEmpty()) {
-            LOG.log(Level.INFO, "runtime pins restored: {0}", runtimePins);
-        }
         this.journal = new SwapJournal(config.recentSwapsKept());
         OrtEnvironment environment = OrtEnvironment.getEnvironment();
-        this.serving = new ServingModel(environment, artifacts.inputShape(), artifacts.classCount());
+        this.serving = new ServingModel(environment);
         this.sessions = new SessionFactory(environment, config.intraOpThreads());
-        this.calibration = new Calibration(artifacts, environment, sessions);
-        this.swapper = new ModelSwapper(artifacts, registry, this::pins, sessions, serving, journal,
-                config.warmupRuns(), config.coalesceMillis(), calibration);
-        LOG.log(Level.INFO, "backbone {0} loaded: {1} slots {2}, {3} params, {4} MACs ({5} ms)",
-                artifacts.manifest().backboneId(), artifacts.slots().size(),
-                artifacts.slots().stream().map(SlotSpec::name).toList(), artifacts.defaultCost().params(),
-                artifacts.defaultCost().macs(), (System.nanoTime() - started) / 1_000_000);
-        swapper.request("backbone activated");
+        this.swapper = new ModelSwapper(environment, registry, this::pins, sessions, serving, journal,
+                config.warmupRuns(), config.coalesceMillis());
+        File chosen = context.getDataFile("active-model");
+        this.extender = new ModelExtender(context, swapper, sessions, serving,
+                new PreferredModel(chosen == null ? null : chosen.toPath()));
+        extender.open();
+        LOG.log(Level.INFO, "backbone started; serving the model bundles it finds");
     }
 
     @Modified
@@ -103,6 +100,7 @@ public class Backbone implements InferenceService, ModelControl, SlotCatalog {
     void deactivate() {
         stopped = true;
         swapper.close();
+        extender.close();
         serving.close();
         LOG.log(Level.INFO, "backbone stopped");
     }
@@ -131,19 +129,19 @@ public class Backbone implements InferenceService, ModelControl, SlotCatalog {
     // --- InferenceService
 
     @Override
-    public TensorShape inputShape() {
-        return artifacts.inputShape();
+    public Optional<ModelDescriptor> model() {
+        return serving().map(BackboneArtifacts::descriptor);
     }
 
     @Override
-    public Normalization normalization() {
-        SlotManifest.Normalization n = artifacts.manifest().normalization();
-        return new Normalization(n.mean(), n.std());
+    public TensorShape inputShape() {
+        return serving().map(BackboneArtifacts::inputShape).orElseThrow(
+                () -> new InferenceException(InferenceException.Code.NOT_READY, "no model is serving"));
     }
 
     @Override
     public List<String> labels() {
-        return artifacts.manifest().labels();
+        return serving().map(BackboneArtifacts::labels).orElse(List.of());
     }
 
     @Override
@@ -179,7 +177,19 @@ public class Backbone implements InferenceService, ModelControl, SlotCatalog {
 
     @Override
     public ModelStatus status() {
-        return StatusSnapshot.of(artifacts, registry, serving, journal, pins(), stopped, sessions.open());
+        ModelSwapper.ActiveModel active = swapper.active();
+        return StatusSnapshot.of(active == null ? null : active.artifacts(), registry, serving, journal, pins(),
+                stopped, sessions.open());
+    }
+
+    @Override
+    public List<InstalledModel> models() {
+        return extender.models();
+    }
+
+    @Override
+    public CompletionStage<ModelStatus> activateModel(String id) {
+        return extender.activate(id).thenApply(ok -> status());
     }
 
     @Override
@@ -194,40 +204,57 @@ public class Backbone implements InferenceService, ModelControl, SlotCatalog {
 
     @Override
     public CompletionStage<ModelStatus> pin(Map<String, String> variantBySlot) {
+        BackboneArtifacts model = serving().orElse(null);
+        if (model == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("no model serves: nothing to pin"));
+        }
         for (Map.Entry<String, String> pin : variantBySlot.entrySet()) {
-            if (artifacts.slot(pin.getKey()).isEmpty()) {
-                return CompletableFuture.failedFuture(new IllegalArgumentException("unknown slot " + pin.getKey()));
+            if (model.slot(pin.getKey()).isEmpty()) {
+                return CompletableFuture.failedFuture(new IllegalArgumentException("unknown slot " + pin.getKey()
+                        + " (model " + model.id() + " has " + model.slots().stream().map(s -> s.name()).toList() + ")"));
             }
             if (!SelectionRule.DEFAULT_LAYER.equals(pin.getValue()) && !registry.hasId(pin.getValue())) {
                 return CompletableFuture.failedFuture(new IllegalArgumentException(
                         "no variant " + pin.getValue() + " is bound (slot " + pin.getKey() + ")"));
             }
         }
-        synchronized (pinStore) {
-            runtimePins.putAll(variantBySlot);
-            pinStore.save(Map.copyOf(runtimePins));
+        PinStore store = pinStore(model.id());
+        synchronized (store) {
+            Map<String, String> pins = runtimePinsOf(model.id());
+            pins.putAll(variantBySlot);
+            store.save(Map.copyOf(pins));
         }
         return swapper.request("pinned " + variantBySlot).thenApply(ok -> status());
     }
 
     @Override
     public CompletionStage<ModelStatus> unpin(Collection<String> slots) {
+        BackboneArtifacts model = serving().orElse(null);
+        if (model == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("no model serves: nothing to unpin"));
+        }
         for (String slot : slots) {
-            if (artifacts.slot(slot).isEmpty()) {
+            if (model.slot(slot).isEmpty()) {
                 return CompletableFuture.failedFuture(new IllegalArgumentException("unknown slot " + slot));
             }
         }
-        synchronized (pinStore) {
-            runtimePins.keySet().removeAll(slots);
-            pinStore.save(Map.copyOf(runtimePins));
+        PinStore store = pinStore(model.id());
+        synchronized (store) {
+            Map<String, String> pins = runtimePinsOf(model.id());
+            pins.keySet().removeAll(slots);
+            store.save(Map.copyOf(pins));
         }
         return swapper.request("unpinned " + slots).thenApply(ok -> status());
     }
 
     @Override
     public CompletionStage<PlanOutcome> propose(Configuration plan, double minAgreement, String trigger) {
+        BackboneArtifacts model = serving().orElse(null);
+        if (model == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("no model serves: nothing to plan"));
+        }
         for (Map.Entry<String, String> planned : plan.variantBySlot().entrySet()) {
-            if (artifacts.slot(planned.getKey()).isEmpty()) {
+            if (model.slot(planned.getKey()).isEmpty()) {
                 return CompletableFuture.failedFuture(new IllegalArgumentException("unknown slot " + planned.getKey()));
             }
             if (registry.accepted(planned.getValue()).filter(v -> v.slot().equals(planned.getKey())).isEmpty()) {
@@ -248,37 +275,9 @@ public class Backbone implements InferenceService, ModelControl, SlotCatalog {
         return swapper.profile(configuration, runs);
     }
 
-    // --- SlotCatalog
-
-    @Override
-    public OptionalDouble fullModelAccuracy() {
-        Double accuracy = artifacts.manifest().testAccuracy();
-        return accuracy == null ? OptionalDouble.empty() : OptionalDouble.of(accuracy);
-    }
-
-    @Override
-    public String backboneId() {
-        return artifacts.manifest().backboneId();
-    }
-
-    @Override
-    public List<SlotSpec> slots() {
-        return artifacts.slots();
-    }
-
-    @Override
-    public Optional<SlotSpec> slot(String name) {
-        return artifacts.slot(name);
-    }
-
-    @Override
-    public Optional<SlotWeights> weights(String slot) {
-        return artifacts.weights(slot);
-    }
-
-    @Override
-    public List<float[]> calibrationInputs(String slot) {
-        return calibration.slotInputs(slot);
+    private Optional<BackboneArtifacts> serving() {
+        ModelSwapper.ActiveModel active = swapper.active();
+        return Optional.ofNullable(active == null ? null : active.artifacts());
     }
 
     /** While the framework shuts down, operator bundles stop first; recomposing for each would be wasted work. */
@@ -286,10 +285,27 @@ public class Backbone implements InferenceService, ModelControl, SlotCatalog {
         return systemBundle != null && systemBundle.getState() == Bundle.STOPPING;
     }
 
-    /** Configured pins, overridden slot by slot by pins set at runtime. */
+    /** Configured pins, overridden slot by slot by the serving model's pins set at runtime. */
     private Map<String, String> pins() {
         Map<String, String> merged = new HashMap<>(configuredPins);
-        merged.putAll(runtimePins);
+        serving().ifPresent(model -> merged.putAll(runtimePinsOf(model.id())));
         return merged;
+    }
+
+    private Map<String, String> runtimePinsOf(String modelId) {
+        return runtimePins.computeIfAbsent(modelId, id -> {
+            Map<String, String> restored = new ConcurrentHashMap<>(pinStore(id).load());
+            if (!restored.isEmpty()) {
+                LOG.log(Level.INFO, "runtime pins of model {0} restored: {1}", id, restored);
+            }
+            return restored;
+        });
+    }
+
+    private PinStore pinStore(String modelId) {
+        return pinStores.computeIfAbsent(modelId, id -> {
+            File file = context.getDataFile("runtime-pins-" + id + ".properties");
+            return new PinStore(file == null ? null : file.toPath());
+        });
     }
 }

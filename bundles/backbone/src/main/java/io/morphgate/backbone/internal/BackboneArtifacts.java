@@ -1,10 +1,16 @@
 package io.morphgate.backbone.internal;
 
+import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,42 +21,52 @@ import com.google.gson.Gson;
 import com.google.gson.JsonParseException;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
+import io.morphgate.api.model.ModelDescriptor;
 import io.morphgate.api.slot.SlotSpec;
 import io.morphgate.api.slot.SlotWeights;
 import io.morphgate.api.slot.TensorShape;
+import io.morphgate.model.InvalidModelException;
+import io.morphgate.model.ModelBundleFormat;
+import io.morphgate.model.ModelDescriptors;
 import io.morphgate.onnx.CostCounter;
+import io.morphgate.onnx.CostCounter.ModelCost;
 import io.morphgate.onnx.GraphCheck;
 import io.morphgate.onnx.GraphComposer;
-import io.morphgate.onnx.SlotBoundary;
 import io.morphgate.onnx.GraphException;
 import io.morphgate.onnx.Initializers;
 import io.morphgate.onnx.OnnxModelIO;
-import io.morphgate.onnx.CostCounter.ModelCost;
 import io.morphgate.onnx.ShapeInference;
+import io.morphgate.onnx.SlotBoundary;
 
 /**
- * The backbone graph and its slot manifest, loaded and cross-checked once. Immutable.
+ * One model as the backbone serves it: its descriptor, its graph, its slots (from a hand-written slot manifest when
+ * the model has one) and its calibration images, loaded and cross-checked once. Immutable.
  */
 public final class BackboneArtifacts {
 
-    /** Where the backbone bundle carries its model. */
-    public static final String MODEL_PATH = "model/backbone.onnx";
-    public static final String MANIFEST_PATH = "model/slots.json";
-
+    private final ModelDescriptor descriptor;
     private final ModelProto model;
     private final SlotManifest manifest;
+    private final String sha256;
     private final Map<String, SlotSpec> slots = new LinkedHashMap<>();
     private final Map<String, SlotBoundary> boundaries = new LinkedHashMap<>();
     private final ModelCost defaultCost;
     private final List<float[]> calibrationImages;
+    private final int classCount;
+    private final boolean batchOfOne;
 
-    private BackboneArtifacts(ModelProto model, SlotManifest manifest, List<float[]> calibrationImages) {
+    private BackboneArtifacts(ModelDescriptor descriptor, ModelProto model, String sha256, SlotManifest manifest,
+            List<float[]> calibrationImages) {
+        this.descriptor = descriptor;
         this.model = model;
+        this.sha256 = sha256;
         this.manifest = manifest;
         this.calibrationImages = List.copyOf(calibrationImages);
         GraphCheck.check(model);
         Map<String, long[]> shapes = ShapeInference.infer(model);
-        for (SlotManifest.Slot slot : manifest.slots()) {
+        this.batchOfOne = checkInput(descriptor.input(), shapes);
+        this.classCount = checkOutput(descriptor, shapes);
+        for (SlotManifest.Slot slot : manifest == null ? List.<SlotManifest.Slot>of() : manifest.slots()) {
             SlotBoundary boundary = new SlotBoundary(slot.name(), slot.inputTensor(), slot.outputTensor());
             TensorShape in = shapeOf(slot.name(), "input", slot.inputShape());
             TensorShape out = shapeOf(slot.name(), "output", slot.outputShape());
@@ -64,57 +80,154 @@ public final class BackboneArtifacts {
         this.defaultCost = CostCounter.count(model);
     }
 
-    /** Reads and checks the graph and manifest, without calibration images. */
-    public static BackboneArtifacts load(InputStream onnx, InputStream manifestJson) {
-        return load(onnx, manifestJson, name -> null);
+    /**
+     * Reads a model the way a model bundle lays it out: the descriptor at {@code descriptorPath}, and the files it
+     * names beside it, opened through {@code files} (null when absent).
+     *
+     * @throws InvalidModelException saying what is wrong
+     */
+    public static BackboneArtifacts read(Function<String, InputStream> files, String descriptorPath) {
+        String folder = ModelBundleFormat.folderOf(descriptorPath);
+        ModelDescriptor descriptor;
+        try (InputStream json = open(files, descriptorPath, "the descriptor")) {
+            descriptor = ModelDescriptors.read(json);
+        } catch (IOException e) {
+            throw new InvalidModelException("cannot read the descriptor " + descriptorPath + ": " + e.getMessage(), e);
+        }
+        byte[] onnx;
+        try (InputStream in = open(files, folder + descriptor.onnx(), "the ONNX file")) {
+            onnx = in.readAllBytes();
+        } catch (IOException e) {
+            throw new InvalidModelException("cannot read " + descriptor.onnx() + ": " + e.getMessage(), e);
+        }
+        SlotManifest manifest = null;
+        if (descriptor.slots() != null) {
+            try (InputStream in = open(files, folder + descriptor.slots(), "the slot manifest");
+                    InputStreamReader reader = new InputStreamReader(in, StandardCharsets.UTF_8)) {
+                manifest = new Gson().fromJson(reader, SlotManifest.class);
+            } catch (IOException | JsonParseException e) {
+                throw new InvalidModelException("cannot read " + descriptor.slots() + ": " + e.getMessage(), e);
+            }
+            if (manifest == null || manifest.slots() == null) {
+                throw new InvalidModelException(descriptor.slots() + " lists no slots");
+            }
+        }
+        List<float[]> calibration = List.of();
+        if (descriptor.calibration() != null) {
+            try (InputStream in = open(files, folder + descriptor.calibration(), "the calibration images")) {
+                calibration = CalibrationImages.read(new BufferedInputStream(in), descriptor.input());
+            } catch (IOException e) {
+                throw new InvalidModelException("cannot read " + descriptor.calibration() + ": " + e.getMessage(), e);
+            }
+        }
+        return of(descriptor, onnx, manifest, calibration);
+    }
+
+    /** A model from its parts; throws {@link InvalidModelException} saying what does not fit. */
+    public static BackboneArtifacts of(ModelDescriptor descriptor, byte[] onnx, SlotManifest manifest,
+            List<float[]> calibration) {
+        ModelProto model;
+        try {
+            model = OnnxModelIO.read(new ByteArrayInputStream(onnx));
+        } catch (RuntimeException e) {
+            throw new InvalidModelException(descriptor.onnx() + " is not a readable ONNX model: " + e.getMessage(), e);
+        }
+        try {
+            return new BackboneArtifacts(descriptor, model, sha256(onnx), manifest, calibration);
+        } catch (GraphException e) {
+            throw new InvalidModelException("model " + descriptor.id() + ": " + e.getMessage(), e);
+        } catch (IllegalStateException e) {
+            throw new InvalidModelException("model " + descriptor.id() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static InputStream open(Function<String, InputStream> files, String path, String what) {
+        InputStream in = files.apply(path);
+        if (in == null) {
+            throw new InvalidModelException(what + " " + path + " is missing");
+        }
+        return in;
+    }
+
+    /** True when the graph takes batches of exactly one: the backbone then runs requests one by one. */
+    private static boolean checkInput(ModelDescriptor.Input input, Map<String, long[]> shapes) {
+        long[] dims = shapes.get(input.tensor());
+        if (dims == null) {
+            throw new InvalidModelException("the graph has no input " + input.tensor());
+        }
+        List<Long> want = List.of((long) input.channels(), (long) input.height(), (long) input.width());
+        if (dims.length != 4 || !want.equals(List.of(dims[1], dims[2], dims[3]))) {
+            throw new InvalidModelException("input " + input.tensor() + " has shape " + Arrays.toString(dims)
+                    + " in the graph but the descriptor says [N, " + input.channels() + ", " + input.height() + ", "
+                    + input.width() + "]");
+        }
+        return dims[0] == 1;
+    }
+
+    private static int checkOutput(ModelDescriptor descriptor, Map<String, long[]> shapes) {
+        long[] dims = shapes.get(descriptor.output().tensor());
+        if (dims == null) {
+            throw new InvalidModelException("the graph has no output " + descriptor.output().tensor());
+        }
+        if (dims.length != 2 || dims[1] < 1) {
+            throw new InvalidModelException("output " + descriptor.output().tensor() + " has shape "
+                    + Arrays.toString(dims) + "; the gateway serves classifiers with an output [N, classes]");
+        }
+        int classes = (int) dims[1];
+        if (!descriptor.labels().isEmpty() && descriptor.labels().size() != classes) {
+            throw new InvalidModelException("the descriptor names " + descriptor.labels().size()
+                    + " labels but the model has " + classes + " classes");
+        }
+        return classes;
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this Java runtime", e);
+        }
+    }
+
+    /** The model's descriptor. */
+    public ModelDescriptor descriptor() {
+        return descriptor;
+    }
+
+    /** The model id. */
+    public String id() {
+        return descriptor.id();
     }
 
     /**
-     * Reads and checks the graph and manifest, and the calibration images the manifest names, opened through
-     * {@code resources} (a file name relative to the manifest; null when absent). Throws
-     * {@link IllegalStateException} saying what is wrong.
+     * Identity of the parameters: the slot manifest's backbone id when the model has one (trained variants name it),
+     * otherwise the model id, version and the start of the ONNX file's SHA-256.
      */
-    public static BackboneArtifacts load(InputStream onnx, InputStream manifestJson,
-            Function<String, InputStream> resources) {
-        try (InputStreamReader reader = new InputStreamReader(manifestJson, StandardCharsets.UTF_8)) {
-            SlotManifest manifest = new Gson().fromJson(reader, SlotManifest.class);
-            if (manifest == null || manifest.slots() == null || manifest.input() == null || manifest.output() == null) {
-                throw new IllegalStateException(MANIFEST_PATH + " lacks input, output or slots");
-            }
-            return new BackboneArtifacts(OnnxModelIO.read(onnx), manifest, calibration(manifest, resources));
-        } catch (IOException | JsonParseException e) {
-            throw new IllegalStateException("cannot read " + MANIFEST_PATH + ": " + e.getMessage(), e);
-        } catch (GraphException e) {
-            throw new IllegalStateException("backbone graph does not match its manifest: " + e.getMessage(), e);
-        }
+    public String backboneId() {
+        return manifest != null && manifest.backboneId() != null ? manifest.backboneId()
+                : descriptor.id() + "-" + descriptor.version() + "-" + sha256.substring(0, 12);
     }
 
-    /** Loads the artifacts shipped in this bundle. */
-    public static BackboneArtifacts loadBundled() {
-        ClassLoader loader = BackboneArtifacts.class.getClassLoader();
-        try (InputStream onnx = loader.getResourceAsStream(MODEL_PATH);
-                InputStream json = loader.getResourceAsStream(MANIFEST_PATH)) {
-            if (onnx == null || json == null) {
-                throw new IllegalStateException("the backbone bundle lacks " + MODEL_PATH + " or " + MANIFEST_PATH);
-            }
-            return load(onnx, json, name -> loader.getResourceAsStream("model/" + name));
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read the bundled backbone: " + e.getMessage(), e);
-        }
+    /** SHA-256 of the ONNX file, hex. */
+    public String sha256() {
+        return sha256;
     }
 
-    private static List<float[]> calibration(SlotManifest manifest, Function<String, InputStream> resources)
-            throws IOException {
-        if (manifest.calibration() == null || manifest.calibration().images() == null) {
-            return List.of();
+    /** Labels in output order: the descriptor's, or the class indices. */
+    public List<String> labels() {
+        if (!descriptor.labels().isEmpty()) {
+            return descriptor.labels();
         }
-        String name = manifest.calibration().images();
-        try (InputStream in = resources.apply(name)) {
-            if (in == null) {
-                throw new IllegalStateException("the manifest names calibration images " + name + " which are missing");
-            }
-            return CalibrationImages.read(new java.io.BufferedInputStream(in), manifest.normalization());
+        List<String> indices = new ArrayList<>(classCount);
+        for (int i = 0; i < classCount; i++) {
+            indices.add(String.valueOf(i));
         }
+        return indices;
+    }
+
+    /** True when the graph takes batches of one only. */
+    public boolean batchOfOne() {
+        return batchOfOne;
     }
 
     /** Normalised calibration images (model inputs), possibly none. */
@@ -126,8 +239,9 @@ public final class BackboneArtifacts {
         return model;
     }
 
-    public SlotManifest manifest() {
-        return manifest;
+    /** The hand-written slot manifest, if the model has one. */
+    public Optional<SlotManifest> manifest() {
+        return Optional.ofNullable(manifest);
     }
 
     public List<SlotSpec> slots() {
@@ -147,11 +261,11 @@ public final class BackboneArtifacts {
     }
 
     public TensorShape inputShape() {
-        return shapeOf("model", "input", manifest.input().shape());
+        return descriptor.input().shape();
     }
 
     public int classCount() {
-        return manifest.output().shape().get(0);
+        return classCount;
     }
 
     /** Copies of the trained parameters of a slot's default layer. */
@@ -161,6 +275,9 @@ public final class BackboneArtifacts {
             return Optional.empty();
         }
         SlotManifest.SlotParameters p = manifest.slots().get(spec.index()).parameters();
+        if (p == null) {
+            return Optional.empty();
+        }
         return Optional.of(new SlotWeights(slotName, floats(p.kernel()), spec.output().channels(),
                 spec.input().channels(), spec.kernelSize(), floats(p.bnScale()), floats(p.bnBias()),
                 floats(p.bnMean()), floats(p.bnVariance()), p.bnEpsilon()));
@@ -170,7 +287,7 @@ public final class BackboneArtifacts {
         try {
             return Initializers.floats(model, initializer);
         } catch (GraphException e) {
-            throw new IllegalStateException("the manifest names initializer " + initializer + ": " + e.getMessage(), e);
+            throw new InvalidModelException("the slot manifest names initializer " + initializer + ": " + e.getMessage(), e);
         }
     }
 
@@ -179,7 +296,7 @@ public final class BackboneArtifacts {
             if (dims != null && dims.size() == 1 && "output".equals(which)) {
                 return new TensorShape(dims.get(0), 1, 1);
             }
-            throw new IllegalStateException("slot " + slot + ": " + which + " shape must be [C, H, W], got " + dims);
+            throw new InvalidModelException("slot " + slot + ": " + which + " shape must be [C, H, W], got " + dims);
         }
         return new TensorShape(dims.get(0), dims.get(1), dims.get(2));
     }
@@ -194,7 +311,7 @@ public final class BackboneArtifacts {
             }
         }
         if (!want.equals(got)) {
-            throw new IllegalStateException("slot " + slot + ": tensor " + tensor + " has shape " + got
+            throw new InvalidModelException("slot " + slot + ": tensor " + tensor + " has shape " + got
                     + " in the graph but the manifest says " + expected);
         }
     }

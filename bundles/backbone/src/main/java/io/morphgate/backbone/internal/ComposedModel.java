@@ -19,6 +19,7 @@ final class ComposedModel implements AutoCloseable {
 
     private final SessionFactory sessions;
     private final OrtSession session;
+    private final BackboneArtifacts model;
     private final Configuration configuration;
     private final long generation;
     private final ModelCost cost;
@@ -26,14 +27,15 @@ final class ComposedModel implements AutoCloseable {
     /** 1 for the serving reference plus one per in-flight request; 0 once closed. */
     private final AtomicInteger references = new AtomicInteger(1);
 
-    ComposedModel(SessionFactory sessions, OrtSession session, Configuration configuration, long generation,
-            ModelCost cost) {
+    ComposedModel(SessionFactory sessions, OrtSession session, BackboneArtifacts model, Configuration configuration,
+            long generation, ModelCost cost) {
         this.sessions = sessions;
         this.session = session;
+        this.model = model;
         this.configuration = configuration;
         this.generation = generation;
         this.cost = cost;
-        this.inputName = session.getInputNames().iterator().next();
+        this.inputName = model.descriptor().input().tensor();
     }
 
     /** Takes a reference for one request; false if the model is already closed (the caller retries on the new one). */
@@ -71,6 +73,11 @@ final class ComposedModel implements AutoCloseable {
 
     String inputName() {
         return inputName;
+    }
+
+    /** The model this graph was composed from: its input shape, classes and descriptor. */
+    BackboneArtifacts model() {
+        return model;
     }
 
     Configuration configuration() {

@@ -36,7 +36,7 @@ final class ConfigurationTimer {
                     + e.getMessage(), e);
         }
         // closing the model closes its session through the factory, which counts the sessions open
-        ComposedModel model = new ComposedModel(sessions, session, configuration, 0, cost);
+        ComposedModel model = new ComposedModel(sessions, session, artifacts, configuration, 0, cost);
         try {
             for (int i = 0; i < Math.max(1, warmupRuns); i++) {
                 serving.runOn(model, List.of(inputs.get(i % inputs.size())));

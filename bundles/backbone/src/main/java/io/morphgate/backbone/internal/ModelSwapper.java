@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.morphgate.api.inference.InferenceResult;
@@ -31,8 +32,8 @@ import io.morphgate.onnx.GraphException;
 import io.morphgate.onnx.OnnxModelIO;
 
 /**
- * Does every swap on one thread of its own: admits newly bound variants, chooses a configuration, composes the graph,
- * creates and warms up the session, and switches the serving model. A swap starts a short quiet period after the
+ * Does every swap on one thread of its own: switches the serving model, admits newly bound variants, chooses a
+ * configuration, composes the graph, creates and warms up the session, and switches the serving composed model. A swap starts a short quiet period after the
  * first request, and requests that arrive meanwhile (or while a swap runs) are coalesced into one swap: a bundle that
  * registers eight variants costs one or two swaps, not eight.
  */
@@ -40,7 +41,6 @@ final class ModelSwapper implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(ModelSwapper.class.getName());
 
-    private final BackboneArtifacts artifacts;
     private final VariantRegistry registry;
     private final Supplier<Map<String, String>> pins;
     private final SessionFactory sessions;
@@ -48,7 +48,9 @@ final class ModelSwapper implements AutoCloseable {
     private final SwapJournal journal;
     private final int warmupRuns;
     private final long coalesceMillis;
-    private final AgreementAssessor assessor;
+    private final OrtEnvironment environment;
+    /** The model being served, with what the swapper keeps for it; null while none serves. Written on the thread. */
+    private volatile ActiveModel active;
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "morphgate-backbone-swap");
         t.setDaemon(true);
@@ -64,10 +66,9 @@ final class ModelSwapper implements AutoCloseable {
     /** The policy's plan for unpinned slots (slot to variant id), or null: the ranking rule decides. */
     private volatile Map<String, String> plan;
 
-    ModelSwapper(BackboneArtifacts artifacts, VariantRegistry registry, Supplier<Map<String, String>> pins,
-            SessionFactory sessions, ServingModel serving, SwapJournal journal, int warmupRuns, long coalesceMillis,
-            Calibration calibration) {
-        this.artifacts = artifacts;
+    ModelSwapper(OrtEnvironment environment, VariantRegistry registry, Supplier<Map<String, String>> pins,
+            SessionFactory sessions, ServingModel serving, SwapJournal journal, int warmupRuns, long coalesceMillis) {
+        this.environment = environment;
         this.registry = registry;
         this.pins = pins;
         this.sessions = sessions;
@@ -75,7 +76,76 @@ final class ModelSwapper implements AutoCloseable {
         this.journal = journal;
         this.warmupRuns = warmupRuns;
         this.coalesceMillis = coalesceMillis;
-        this.assessor = new AgreementAssessor(calibration);
+    }
+
+    /** A model being served: its artifacts, the calibration activations computed for it and its assessor. */
+    record ActiveModel(BackboneArtifacts artifacts, Calibration calibration, AgreementAssessor assessor) {
+    }
+
+    /** The model being served, or null. */
+    ActiveModel active() {
+        return active;
+    }
+
+    /**
+     * Makes {@code next} serve, on the swap thread: its full model is composed, its session created and warmed up
+     * beside the serving one, then switched to atomically (requests in flight finish on the old model); the plan is
+     * dropped (it named the old model's variants) and the configuration chosen again for the new model. If anything
+     * fails, the serving model stays and the stage fails. {@code served} runs on the thread once the model serves.
+     */
+    CompletableFuture<Void> activate(BackboneArtifacts next, String trigger, Runnable served) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        execute(done, () -> {
+            activateNow(next, trigger);
+            served.run();
+            done.complete(null);
+        });
+        return done;
+    }
+
+    /** Runs on the swap thread: see {@link #activate}. */
+    void activateNow(BackboneArtifacts next, String trigger) {
+        Instant triggeredAt = Instant.now();
+        Calibration calibration = new Calibration(next, environment, sessions);
+        ActiveModel candidate = new ActiveModel(next, calibration, new AgreementAssessor(calibration));
+        long t0 = System.nanoTime();
+        try {
+            install(next, Configuration.DEFAULT, next.model(), "model " + next.id() + ": " + trigger, triggeredAt,
+                    t0, t0, Double.NaN);
+        } catch (RuntimeException e) {
+            candidate.assessor().close();
+            throw new IllegalStateException("model " + next.id() + " cannot serve: " + e.getMessage(), e);
+        }
+        ActiveModel previous = active;
+        active = candidate;
+        plan = null;
+        registry.serve(next.backboneId());
+        if (previous != null) {
+            previous.assessor().close();
+        }
+        swapTo("model " + next.id() + " serves", triggeredAt, Double.NaN);
+    }
+
+    /** Stops serving any model, on the swap thread; inference then answers NOT_READY. */
+    void deactivateNow(String trigger) {
+        ActiveModel previous = active;
+        active = null;
+        plan = null;
+        registry.serve(null);
+        serving.switchTo(null);
+        if (previous != null) {
+            previous.assessor().close();
+            journal.failed("no model serves: " + trigger);
+            LOG.log(Level.WARNING, "model {0} no longer serves and no other model can: {1}", previous.artifacts().id(),
+                    trigger);
+        }
+    }
+
+    /** Runs {@code task} on the swap thread; the stage completes with its result or its failure. */
+    <T> CompletableFuture<T> submit(Supplier<T> task) {
+        CompletableFuture<T> done = new CompletableFuture<>();
+        execute(done, () -> done.complete(task.get()));
+        return done;
     }
 
     /**
@@ -114,6 +184,10 @@ final class ModelSwapper implements AutoCloseable {
             scheduled = false;
         }
         try {
+            if (active == null) {
+                toComplete.forEach(f -> f.complete(null)); // no model: nothing to compose
+                return;
+            }
             admitPending();
             swapTo(String.join("; ", why), triggeredAt, Double.NaN);
             toComplete.forEach(f -> f.complete(null));
@@ -125,6 +199,7 @@ final class ModelSwapper implements AutoCloseable {
     }
 
     private void admitPending() {
+        BackboneArtifacts artifacts = active.artifacts();
         for (OfferedVariant offered : registry.pending()) {
             try {
                 VariantDescriptor descriptor = offered.service().descriptor();
@@ -138,7 +213,7 @@ final class ModelSwapper implements AutoCloseable {
                 ModelProto alone = GraphComposer.compose(artifacts.model(), Map.of(
                         artifacts.boundary(descriptor.slot()), new Replacement(descriptor.id(), subGraph)));
                 offered.admit(descriptor, subGraph);
-                assessor.assess(offered, alone);
+                active.assessor().assess(offered, alone);
                 LOG.log(Level.INFO, "variant {0} for slot {1} accepted ({2} params, {3} MACs)", descriptor.id(),
                         descriptor.slot(), descriptor.params(), descriptor.macs());
             } catch (GraphException e) {
@@ -150,6 +225,7 @@ final class ModelSwapper implements AutoCloseable {
     }
 
     private String mismatch(OfferedVariant offered, VariantDescriptor descriptor) {
+        BackboneArtifacts artifacts = active.artifacts();
         if (descriptor == null) {
             return "variant " + offered.id() + " has no descriptor";
         }
@@ -181,11 +257,15 @@ final class ModelSwapper implements AutoCloseable {
         CompletableFuture<PlanOutcome> done = new CompletableFuture<>();
         Instant triggeredAt = Instant.now();
         execute(done, () -> {
+            if (active == null) {
+                throw new IllegalStateException("no model serves");
+            }
             Map<String, String> previousPlan = plan;
             plan = proposed.variantBySlot();
             admitPending();
             Configuration before = serving.current().map(ComposedModel::configuration).orElse(Configuration.DEFAULT);
-            Configuration wanted = SelectionRule.choose(artifacts.slots(), registry, pins.get(), plan).configuration();
+            Configuration wanted = SelectionRule.choose(active.artifacts().slots(), registry, pins.get(), plan)
+                    .configuration();
             try {
                 OptionalDouble agreement = swapTo("plan: " + trigger, triggeredAt, minAgreement);
                 Configuration now = serving.current().map(ComposedModel::configuration).orElse(Configuration.DEFAULT);
@@ -204,24 +284,31 @@ final class ModelSwapper implements AutoCloseable {
         return done;
     }
 
-    /** Withdraws the plan; the ranking rule decides the unpinned slots again. */
+    /** Withdraws the plan, on the swap thread (a rollback there cannot restore it); the ranking rule decides again. */
     CompletableFuture<Void> withdrawPlan() {
-        plan = null;
-        return request("plan withdrawn");
+        CompletableFuture<Void> withdrawn = new CompletableFuture<>();
+        execute(withdrawn, () -> {
+            plan = null;
+            withdrawn.complete(null);
+        });
+        return withdrawn.thenCompose(ok -> request("plan withdrawn"));
     }
 
     /** Composes {@code configuration} in a session of its own and times {@code runs} single inferences. */
     CompletableFuture<ConfigurationProfile> profile(Configuration configuration, int runs) {
         CompletableFuture<ConfigurationProfile> done = new CompletableFuture<>();
         execute(done, () -> {
+            if (active == null) {
+                throw new IllegalStateException("no model serves");
+            }
             admitPending();
             Map<String, OfferedVariant> chosen = new HashMap<>();
             configuration.variantBySlot().forEach((slot, id) -> chosen.put(slot, registry.accepted(id)
                     .filter(v -> v.slot().equals(slot)).orElseThrow(() -> new IllegalArgumentException(
                             "no accepted variant " + id + " for slot " + slot))));
             ModelProto composed = compose(new SelectionRule.Selection(configuration, chosen));
-            done.complete(ConfigurationTimer.time(configuration, composed, sessions, serving, artifacts, warmupRuns,
-                    runs));
+            done.complete(ConfigurationTimer.time(configuration, composed, sessions, serving, active.artifacts(),
+                    warmupRuns, runs));
         });
         return done;
     }
@@ -246,11 +333,12 @@ final class ModelSwapper implements AutoCloseable {
      * measured, if any.
      */
     private OptionalDouble swapTo(String trigger, Instant triggeredAt, double minAgreement) {
+        BackboneArtifacts artifacts = active.artifacts();
         while (true) {
             SelectionRule.Selection selection = SelectionRule.choose(artifacts.slots(), registry, pins.get(), plan);
             Configuration wanted = selection.configuration();
             ComposedModel current = serving.current().orElse(null);
-            if (current != null && current.configuration().equals(wanted)) {
+            if (current != null && current.model() == artifacts && current.configuration().equals(wanted)) {
                 return OptionalDouble.empty();
             }
             long t0 = System.nanoTime();
@@ -268,7 +356,7 @@ final class ModelSwapper implements AutoCloseable {
             }
             long t1 = System.nanoTime();
             try {
-                return install(wanted, composed, trigger, triggeredAt, t0, t1, minAgreement);
+                return install(artifacts, wanted, composed, trigger, triggeredAt, t0, t1, minAgreement);
             } catch (RuntimeRefusal e) {
                 // the graph checks passed but the runtime refused it: find the variant(s) it cannot run, or give up
                 if (refuseWhatTheRuntimeCannotRun(selection) == 0) {
@@ -279,13 +367,15 @@ final class ModelSwapper implements AutoCloseable {
     }
 
     private ModelProto compose(SelectionRule.Selection selection) {
+        BackboneArtifacts artifacts = active.artifacts();
         Map<SlotBoundary, Replacement> replacements = new HashMap<>();
         selection.variantBySlot().forEach((slot, variant) -> replacements.put(artifacts.boundary(slot),
                 new Replacement(variant.id(), variant.subGraph())));
         return replacements.isEmpty() ? artifacts.model() : GraphComposer.compose(artifacts.model(), replacements);
     }
 
-    private OptionalDouble install(Configuration configuration, ModelProto composed, String trigger,
+    private OptionalDouble install(BackboneArtifacts artifacts, Configuration configuration, ModelProto composed,
+            String trigger,
             Instant triggeredAt, long composeStart, long composeEnd, double minAgreement) {
         CostCounter.ModelCost cost = CostCounter.count(composed); // before the session: if it throws, nothing leaks
         OrtSession session;
@@ -296,7 +386,7 @@ final class ModelSwapper implements AutoCloseable {
                     + e.getMessage(), e);
         }
         long sessionEnd = System.nanoTime();
-        ComposedModel next = new ComposedModel(sessions, session, configuration, ++generation, cost);
+        ComposedModel next = new ComposedModel(sessions, session, artifacts, configuration, ++generation, cost);
         try {
             float[] zeros = new float[artifacts.inputShape().elementCount()];
             for (int i = 0; i < warmupRuns; i++) {
@@ -329,9 +419,9 @@ final class ModelSwapper implements AutoCloseable {
 
     /** Fraction of the calibration images on which {@code next} predicts the class the serving model predicts. */
     private OptionalDouble agreementWithServing(ComposedModel next) {
-        List<float[]> images = artifacts.calibrationImages();
+        List<float[]> images = next.model().calibrationImages();
         ComposedModel current = serving.current().orElse(null);
-        if (images.isEmpty() || current == null || !current.tryAcquire()) {
+        if (images.isEmpty() || current == null || current.model() != next.model() || !current.tryAcquire()) {
             return OptionalDouble.empty();
         }
         try {
@@ -360,6 +450,7 @@ final class ModelSwapper implements AutoCloseable {
 
     /** Tries each chosen variant alone in a session with one inference; refuses those that fail. */
     private int refuseWhatTheRuntimeCannotRun(SelectionRule.Selection selection) {
+        BackboneArtifacts artifacts = active.artifacts();
         int refused = 0;
         float[] zeros = new float[artifacts.inputShape().elementCount()];
         for (Map.Entry<String, OfferedVariant> chosen : selection.variantBySlot().entrySet()) {
@@ -369,7 +460,7 @@ final class ModelSwapper implements AutoCloseable {
             try {
                 CostCounter.ModelCost cost = CostCounter.count(alone);
                 ComposedModel probe = new ComposedModel(sessions, sessions.create(OnnxModelIO.write(alone)),
-                        Configuration.DEFAULT, 0, cost);
+                        artifacts, Configuration.DEFAULT, 0, cost);
                 try {
                     serving.runOn(probe, List.of(zeros));
                 } finally {
@@ -403,7 +494,10 @@ final class ModelSwapper implements AutoCloseable {
     /** Stops taking swaps and waits briefly for the running one. */
     @Override
     public void close() {
-        assessor.close();
+        ActiveModel last = active;
+        if (last != null) {
+            last.assessor().close();
+        }
         thread.shutdown();
         try {
             if (!thread.awaitTermination(10, TimeUnit.SECONDS)) {

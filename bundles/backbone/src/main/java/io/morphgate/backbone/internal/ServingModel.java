@@ -22,14 +22,10 @@ import io.morphgate.api.slot.TensorShape;
 final class ServingModel implements AutoCloseable {
 
     private final OrtEnvironment environment;
-    private final TensorShape inputShape;
-    private final int classCount;
     private final AtomicReference<ComposedModel> current = new AtomicReference<>();
 
-    ServingModel(OrtEnvironment environment, TensorShape inputShape, int classCount) {
+    ServingModel(OrtEnvironment environment) {
         this.environment = environment;
-        this.inputShape = inputShape;
-        this.classCount = classCount;
     }
 
     /** Makes {@code next} the serving model; the previous one closes when its last request ends. */
@@ -52,26 +48,39 @@ final class ServingModel implements AutoCloseable {
         if (inputs.isEmpty()) {
             return List.of();
         }
-        FloatBuffer packed = pack(inputs);
         ComposedModel model = acquire();
         try {
-            return run(model, packed, inputs.size());
+            return runOn(model, inputs);
         } finally {
             model.release();
         }
     }
 
-    /** Runs on a specific model, e.g. to warm it up before it serves. */
+    /**
+     * Runs on a specific model, e.g. to warm it up before it serves; one run per input when the model takes batches
+     * of one only.
+     */
     List<InferenceResult> runOn(ComposedModel model, List<float[]> inputs) {
-        return run(model, pack(inputs), inputs.size());
+        TensorShape inputShape = model.model().inputShape();
+        if (!model.model().batchOfOne() || inputs.size() == 1) {
+            return run(model, pack(inputs, inputShape), inputs.size());
+        }
+        List<InferenceResult> results = new ArrayList<>(inputs.size());
+        for (float[] input : inputs) {
+            results.addAll(run(model, pack(List.of(input), inputShape), 1));
+        }
+        return results;
     }
 
     private List<InferenceResult> run(ComposedModel model, FloatBuffer packed, int batch) {
         long started = System.nanoTime();
+        TensorShape inputShape = model.model().inputShape();
         long[] shape = {batch, inputShape.channels(), inputShape.height(), inputShape.width()};
         try (OnnxTensor tensor = OnnxTensor.createTensor(environment, packed, shape);
                 OrtSession.Result result = model.session().run(java.util.Map.of(model.inputName(), tensor))) {
-            float[][] logits = (float[][]) result.get(0).getValue();
+            String output = model.model().descriptor().output().tensor();
+            float[][] logits = (float[][]) result.get(output).orElseThrow(() -> new InferenceException(
+                    Code.RUNTIME_FAILURE, "the model gave no output " + output)).getValue();
             long elapsed = System.nanoTime() - started;
             List<InferenceResult> results = new ArrayList<>(batch);
             for (float[] row : logits) {
@@ -88,7 +97,8 @@ final class ServingModel implements AutoCloseable {
         while (true) {
             ComposedModel model = current.get();
             if (model == null) {
-                throw new InferenceException(Code.NOT_READY, "no composed model is serving yet");
+                throw new InferenceException(Code.NOT_READY, "no model is serving (none installed, or none could be"
+                        + " served: see the status)");
             }
             if (model.tryAcquire()) {
                 return model;
@@ -100,14 +110,14 @@ final class ServingModel implements AutoCloseable {
         }
     }
 
-    private FloatBuffer pack(List<float[]> inputs) {
+    private static FloatBuffer pack(List<float[]> inputs, TensorShape inputShape) {
         int size = inputShape.elementCount();
         FloatBuffer buffer = FloatBuffer.allocate(size * inputs.size());
         for (int i = 0; i < inputs.size(); i++) {
             float[] input = inputs.get(i);
             if (input == null || input.length != size) {
                 throw new InferenceException(Code.WRONG_SHAPE, "input " + i + " has "
-                        + (input == null ? "no" : String.valueOf(input.length)) + " values; the model takes "
+                        + (input == null ? "no" : String.valueOf(input.length)) + " values; the model serving takes "
                         + inputShape + " = " + size);
             }
             for (float v : input) {
@@ -121,9 +131,9 @@ final class ServingModel implements AutoCloseable {
     }
 
     private InferenceResult toResult(float[] logits, ComposedModel model, long elapsedNanos) {
-        if (logits.length != classCount) {
+        if (logits.length != model.model().classCount()) {
             throw new InferenceException(Code.RUNTIME_FAILURE,
-                    "model gave " + logits.length + " scores, expected " + classCount);
+                    "model gave " + logits.length + " scores, expected " + model.model().classCount());
         }
         float[] probabilities = Softmax.of(logits);
         int best = 0;

@@ -3,9 +3,10 @@ package io.morphgate.backbone.internal;
 import java.util.List;
 
 /**
- * The slot manifest shipped beside the backbone graph ({@code model/slots.json}): which tensors bound each slot and
- * which initializers hold its trained parameters, and the full model's test accuracy ({@code testAccuracy}, may be absent). Produced by whatever made the backbone (the synthetic generator now,
- * the trainer later), so replacing the backbone is a data change.
+ * A hand-written slot manifest ({@code slots.json}, named by a model descriptor's {@code slots}): which tensors bound
+ * each slot and which initializers hold its trained parameters. The cloud trainer writes it for the Fashion-MNIST
+ * model. Its {@code input}, {@code output}, {@code labels}, {@code normalization} and {@code testAccuracy} are what
+ * the trainer knew; the gateway takes those facts from the model descriptor only.
  */
 public record SlotManifest(String backboneId, String description, Port input, Port output, List<String> labels,
         Normalization normalization, List<Slot> slots, Calibration calibration, Double testAccuracy) {

@@ -17,12 +17,13 @@ final class StatusSnapshot {
     private StatusSnapshot() {
     }
 
+    /** @param artifacts the serving model, or null when none serves */
     static ModelStatus of(BackboneArtifacts artifacts, VariantRegistry registry, ServingModel serving,
             SwapJournal journal, Map<String, String> pins, boolean stopped, int openSessions) {
         Optional<ComposedModel> current = serving.current();
         Configuration configuration = current.map(ComposedModel::configuration).orElse(Configuration.DEFAULT);
         List<SlotState> slots = new ArrayList<>();
-        for (SlotSpec spec : artifacts.slots()) {
+        for (SlotSpec spec : artifacts == null ? List.<SlotSpec>of() : artifacts.slots()) {
             slots.add(new SlotState(spec, Optional.ofNullable(configuration.variantBySlot().get(spec.name())),
                     Optional.ofNullable(pins.get(spec.name()))));
         }
@@ -34,13 +35,15 @@ final class StatusSnapshot {
             }
         }
         ModelStatus.State state = stopped ? ModelStatus.State.STOPPED
+                : artifacts == null ? ModelStatus.State.NO_MODEL
                 : current.isPresent() ? ModelStatus.State.SERVING
                 : journal.lastError().isPresent() ? ModelStatus.State.FAILED
                 : ModelStatus.State.STARTING;
-        return new ModelStatus(artifacts.manifest().backboneId(), state, configuration,
+        return new ModelStatus(artifacts == null ? "" : artifacts.backboneId(), state, configuration,
                 current.map(ComposedModel::generation).orElse(0L),
                 current.map(m -> m.cost().params()).orElse(0L),
                 current.map(m -> m.cost().macs()).orElse(0L),
-                slots, variants, journal.recent(), journal.lastError(), openSessions);
+                slots, variants, journal.recent(), journal.lastError(), openSessions,
+                Optional.ofNullable(artifacts).map(BackboneArtifacts::descriptor));
     }
 }

@@ -4,24 +4,24 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
 import com.google.gson.Gson;
 
+import io.morphgate.api.model.ModelDescriptor;
 import io.morphgate.api.slot.SlotSpec;
 import io.morphgate.api.slot.SlotWeights;
 import io.morphgate.api.slot.TensorShape;
+import io.morphgate.model.InvalidModelException;
 import io.morphgate.onnx.OnnxModelIO;
 
 class BackboneArtifactsTest {
 
     @Test
     void bundledBackboneHasFourSlotsWithTheirShapesAndCosts() {
-        BackboneArtifacts artifacts = BackboneArtifacts.loadBundled();
+        BackboneArtifacts artifacts = TestBackbones.synthetic();
         List<SlotSpec> slots = artifacts.slots();
         assertEquals(List.of("conv1", "conv2", "conv3", "conv4"), slots.stream().map(SlotSpec::name).toList());
         SlotSpec conv1 = slots.get(0);
@@ -39,11 +39,12 @@ class BackboneArtifactsTest {
     void bundledModelHasTheStructureTheSyntheticGeneratorDefines() {
         // the generator is the structure template the trainer fills: trained or not, nodes and tensor shapes agree
         SyntheticBackbone.Generated generated = SyntheticBackbone.generate(SyntheticBackbone.SEED);
-        BackboneArtifacts bundled = BackboneArtifacts.loadBundled();
+        BackboneArtifacts bundled = TestBackbones.synthetic();
         assertEquals(structure(generated.model()), structure(bundled.model()));
-        assertEquals(generated.manifest().slots(), bundled.manifest().slots());
-        assertEquals(generated.manifest().labels(), bundled.manifest().labels());
-        assertEquals(generated.manifest().normalization(), bundled.manifest().normalization());
+        assertEquals(generated.manifest().slots(), bundled.manifest().orElseThrow().slots());
+        assertEquals(generated.manifest().labels(), bundled.labels());
+        assertEquals(List.of((double) generated.manifest().normalization().mean()),
+                bundled.descriptor().input().mean().stream().map(m -> (double) m.floatValue()).toList());
     }
 
     /** Node names, op types and wiring, and every initializer's name and dimensions; not the values. */
@@ -57,7 +58,7 @@ class BackboneArtifactsTest {
 
     @Test
     void calibrationImagesAreShippedNormalisedAndTheirSlotInputsHaveTheSlotShape() throws Exception {
-        BackboneArtifacts artifacts = BackboneArtifacts.loadBundled();
+        BackboneArtifacts artifacts = TestBackbones.synthetic();
         assertEquals(SyntheticBackbone.CALIBRATION_COUNT, artifacts.calibrationImages().size());
         float[] first = artifacts.calibrationImages().get(0);
         assertEquals(28 * 28, first.length);
@@ -79,22 +80,55 @@ class BackboneArtifactsTest {
 
     @Test
     void slotWeightsHaveTheDefaultLayerShapes() {
-        SlotWeights w = BackboneArtifacts.loadBundled().weights("conv3").orElseThrow();
+        SlotWeights w = TestBackbones.synthetic().weights("conv3").orElseThrow();
         assertEquals(64 * 32 * 9, w.kernel().length);
         assertEquals(64, w.outChannels());
         assertEquals(32, w.inChannels());
         assertEquals(64, w.bnVariance().length);
-        assertTrue(BackboneArtifacts.loadBundled().weights("nope").isEmpty());
+        assertTrue(TestBackbones.synthetic().weights("nope").isEmpty());
     }
 
     @Test
     void manifestThatContradictsTheGraphIsRefusedWithTheSlotNamed() {
         SyntheticBackbone.Generated g = SyntheticBackbone.generate(1);
-        String json = new Gson().toJson(g.manifest()).replace("[32,14,14]", "[32,28,28]");
-        IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> BackboneArtifacts.load(new ByteArrayInputStream(OnnxModelIO.write(g.model())),
-                        new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)),
-                        name -> getClass().getClassLoader().getResourceAsStream("model/" + name)));
+        SlotManifest wrong = new Gson().fromJson(new Gson().toJson(g.manifest()).replace("[32,14,14]", "[32,28,28]"),
+                SlotManifest.class);
+        InvalidModelException e = assertThrows(InvalidModelException.class, () -> BackboneArtifacts.of(
+                TestBackbones.synthetic().descriptor(), OnnxModelIO.write(g.model()), wrong, List.of()));
         assertTrue(e.getMessage().contains("slot conv1"), e.getMessage());
+    }
+
+    @Test
+    void descriptorThatContradictsTheGraphIsRefusedWithWhatDiffers() {
+        BackboneArtifacts fashion = TestBackbones.synthetic();
+        ModelDescriptor d = fashion.descriptor();
+        ModelDescriptor colour = new ModelDescriptor(d.id(), d.version(), null, d.onnx(), new ModelDescriptor.Input(
+                "image", 3, 28, 28, 0, ModelDescriptor.ChannelOrder.RGB, List.of(0.5, 0.5, 0.5), List.of(1.0, 1.0, 1.0)),
+                d.output(), d.labels(), null, null, null);
+        byte[] onnx = OnnxModelIO.write(fashion.model());
+        InvalidModelException e = assertThrows(InvalidModelException.class,
+                () -> BackboneArtifacts.of(colour, onnx, null, List.of()));
+        assertTrue(e.getMessage().contains("[N, 3, 28, 28]"), e.getMessage());
+        ModelDescriptor wrongLabels = new ModelDescriptor(d.id(), d.version(), null, d.onnx(), d.input(), d.output(),
+                List.of("a", "b"), null, null, null);
+        e = assertThrows(InvalidModelException.class, () -> BackboneArtifacts.of(wrongLabels, onnx, null, List.of()));
+        assertTrue(e.getMessage().contains("2 labels but the model has 10 classes"), e.getMessage());
+        e = assertThrows(InvalidModelException.class,
+                () -> BackboneArtifacts.of(d, new byte[] {1, 2, 3, 4}, null, List.of()));
+        assertTrue(e.getMessage().contains("not a readable ONNX model"), e.getMessage());
+    }
+
+    @Test
+    void modelWithoutASlotManifestServesWithNoSlotsAndNamesItsClassesByIndex() {
+        BackboneArtifacts fashion = TestBackbones.synthetic();
+        ModelDescriptor d = fashion.descriptor();
+        ModelDescriptor bare = new ModelDescriptor("bare", "1", null, d.onnx(), d.input(), d.output(), List.of(), null,
+                null, null);
+        BackboneArtifacts artifacts = BackboneArtifacts.of(bare, OnnxModelIO.write(fashion.model()), null, List.of());
+        assertTrue(artifacts.slots().isEmpty());
+        assertEquals("0", artifacts.labels().get(0));
+        assertEquals(10, artifacts.labels().size());
+        assertTrue(artifacts.backboneId().startsWith("bare-1-"), artifacts.backboneId());
+        assertEquals(fashion.sha256(), artifacts.sha256());
     }
 }

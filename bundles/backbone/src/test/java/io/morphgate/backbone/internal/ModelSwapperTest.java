@@ -43,11 +43,10 @@ class ModelSwapperTest {
     @BeforeEach
     void start() throws Exception {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        serving = new ServingModel(env, artifacts.inputShape(), artifacts.classCount());
+        serving = new ServingModel(env);
         sessions = new SessionFactory(env, 1);
-        swapper = new ModelSwapper(artifacts, registry, () -> Map.copyOf(pins), sessions, serving, journal, 1, 0,
-                new Calibration(artifacts, env, sessions));
-        swapper.request("test start").get(30, TimeUnit.SECONDS);
+        swapper = new ModelSwapper(env, registry, () -> Map.copyOf(pins), sessions, serving, journal, 1, 0);
+        swapper.activate(artifacts, "test start", () -> { }).get(30, TimeUnit.SECONDS);
     }
 
     @AfterEach

@@ -152,17 +152,20 @@ public final class SyntheticBackbone {
         }
     }
 
-    /** Writes model/backbone.onnx and model/slots.json under the given resources folder (default: this module's). */
+    /**
+     * Writes model/backbone.onnx and model/slots.json under the given resources folder (default: the Fashion-MNIST
+     * model bundle's); its model.json stays as it is.
+     */
     public static void main(String[] args) throws IOException {
-        Path resources = Path.of(args.length > 0 ? args[0] : "src/main/resources");
+        Path resources = Path.of(args.length > 0 ? args[0] : "../../models/fashion-mnist/src/main/resources");
         Generated generated = generate(SEED);
-        Path model = resources.resolve(BackboneArtifacts.MODEL_PATH);
+        Path model = resources.resolve("model/backbone.onnx");
         Files.createDirectories(model.getParent());
         OnnxModelIO.write(generated.model(), model);
-        Files.writeString(resources.resolve(BackboneArtifacts.MANIFEST_PATH),
+        Files.writeString(model.resolveSibling("slots.json"),
                 new GsonBuilder().setPrettyPrinting().create().toJson(generated.manifest()) + "\n",
                 StandardCharsets.UTF_8);
         Files.write(model.resolveSibling(CALIBRATION_FILE), calibrationImages());
-        System.out.println("wrote " + model + ", " + BackboneArtifacts.MANIFEST_PATH + " and " + CALIBRATION_FILE);
+        System.out.println("wrote " + model + ",  slots.json and " + CALIBRATION_FILE);
     }
 }

@@ -1,5 +1,10 @@
 package io.morphgate.backbone.internal;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.Random;
@@ -19,9 +24,22 @@ final class TestBackbones {
     private TestBackbones() {
     }
 
-    /** The backbone this bundle ships, with its calibration images. */
+    /** Where the Fashion-MNIST model bundle keeps its files, from this module's folder. */
+    static final Path FASHION_MNIST = Path.of("../../models/fashion-mnist/src/main/resources/model");
+
+    /** The Fashion-MNIST model as its model bundle lays it out, with its calibration images. */
     static BackboneArtifacts synthetic() {
-        return BackboneArtifacts.loadBundled();
+        return BackboneArtifacts.read(TestBackbones::open, "model/model.json");
+    }
+
+    /** A file of the Fashion-MNIST model bundle by its path in the bundle, or null. */
+    static InputStream open(String path) {
+        Path file = FASHION_MNIST.resolveSibling(path);
+        try {
+            return Files.exists(file) ? Files.newInputStream(file) : null;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** A low-rank-shaped variant (1x3 then 3x1 conv, BN, ReLU, pool when the slot pools) with seeded weights. */

@@ -1,0 +1,55 @@
+package io.morphgate.backbone.internal;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+import io.morphgate.api.slot.SlotCatalog;
+import io.morphgate.api.slot.SlotSpec;
+import io.morphgate.api.slot.SlotWeights;
+
+/**
+ * The slots of one serving model, registered as a {@link SlotCatalog} service while that model serves. Operators
+ * build their variants from it; a new model means a new registration, so they build again.
+ */
+final class ModelCatalog implements SlotCatalog {
+
+    private final BackboneArtifacts artifacts;
+    private final Calibration calibration;
+
+    ModelCatalog(BackboneArtifacts artifacts, Calibration calibration) {
+        this.artifacts = artifacts;
+        this.calibration = calibration;
+    }
+
+    @Override
+    public String backboneId() {
+        return artifacts.backboneId();
+    }
+
+    @Override
+    public List<SlotSpec> slots() {
+        return artifacts.slots();
+    }
+
+    @Override
+    public Optional<SlotSpec> slot(String name) {
+        return artifacts.slot(name);
+    }
+
+    @Override
+    public Optional<SlotWeights> weights(String slot) {
+        return artifacts.weights(slot);
+    }
+
+    @Override
+    public List<float[]> calibrationInputs(String slot) {
+        return calibration.slotInputs(slot);
+    }
+
+    @Override
+    public OptionalDouble fullModelAccuracy() {
+        Double accuracy = artifacts.descriptor().testAccuracy();
+        return accuracy == null ? OptionalDouble.empty() : OptionalDouble.of(accuracy);
+    }
+}
