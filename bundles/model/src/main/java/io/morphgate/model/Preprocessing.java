@@ -1,6 +1,9 @@
 package io.morphgate.model;
 
+import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
+import java.awt.image.Raster;
+import java.util.Arrays;
 
 import io.morphgate.api.model.ModelDescriptor.ChannelOrder;
 import io.morphgate.api.model.ModelDescriptor.Input;
@@ -19,12 +22,28 @@ public final class Preprocessing {
     private Preprocessing() {
     }
 
-    /** The model input for an image, C x H x W, row-major. */
+    /**
+     * The model input for an image, C x H x W, row-major. A grey image's samples are taken as they are (Java's RGB
+     * view of a grey image would apply a gamma curve); a grey image for a colour model gives each channel its value.
+     */
     public static float[] toTensor(BufferedImage image, Input input) {
         int w = image.getWidth();
         int h = image.getHeight();
-        int[] argb = image.getRGB(0, 0, w, h, null, 0, w);
         int planes = input.channels();
+        if (image.getColorModel().getColorSpace().getType() == ColorSpace.TYPE_GRAY) {
+            Raster raster = image.getRaster();
+            double top = (1L << image.getColorModel().getComponentSize(0)) - 1;
+            float[] grey = new float[w * h];
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    grey[y * w + x] = (float) Math.round(raster.getSample(x, y, 0) * 255 / top);
+                }
+            }
+            float[][] pixels = new float[planes][];
+            Arrays.fill(pixels, grey);
+            return fromPlanes(pixels, w, h, input);
+        }
+        int[] argb = image.getRGB(0, 0, w, h, null, 0, w);
         float[][] pixels = new float[planes][w * h];
         for (int i = 0; i < argb.length; i++) {
             int r = argb[i] >> 16 & 0xff;
@@ -61,6 +80,23 @@ public final class Preprocessing {
             }
         }
         return fromPlanes(pixels, width, height, input);
+    }
+
+    /**
+     * The model input for grey pixels in [0, 1], row-major {@code height x width} (e.g. a labelled test set): taken
+     * as an 8-bit grey image, so a colour model sees the grey value in each channel, as it would for a grey PNG.
+     */
+    public static float[] fromGreyUnit(float[] pixels, int width, int height, Input input) {
+        if (pixels.length != width * height) {
+            throw new IllegalArgumentException(pixels.length + " pixels are not " + height + "x" + width);
+        }
+        float[] grey = new float[pixels.length];
+        for (int i = 0; i < grey.length; i++) {
+            grey[i] = Math.round(Math.min(1f, Math.max(0f, pixels[i])) * 255f);
+        }
+        float[][] planes = new float[input.channels()][];
+        Arrays.fill(planes, grey);
+        return fromPlanes(planes, width, height, input);
     }
 
     /** The size an image of {@code width} x {@code height} is scaled to before the crop: {width, height}. */

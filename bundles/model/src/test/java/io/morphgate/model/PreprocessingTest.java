@@ -56,6 +56,16 @@ class PreprocessingTest {
     }
 
     @Test
+    void greyImageSamplesAreTakenWithoutAGammaCurveAndFillEveryChannelOfAColourModel() {
+        BufferedImage grey = new BufferedImage(1, 1, BufferedImage.TYPE_BYTE_GRAY);
+        grey.getRaster().setSample(0, 0, 0, 48);
+        assertEquals((48 / 255f - 0.5f) / 0.5f, Preprocessing.toTensor(grey, new Input("x", 1, 1, 1, 0,
+                ChannelOrder.RGB, List.of(0.5), List.of(0.5)))[0], 1e-6f);
+        Input colour = new Input("x", 3, 1, 1, 0, ChannelOrder.RGB, List.of(0.0, 0.0, 0.0), List.of(1.0, 1.0, 1.0));
+        assertArrayEquals(new float[] {48 / 255f, 48 / 255f, 48 / 255f}, Preprocessing.toTensor(grey, colour), 1e-6f);
+    }
+
+    @Test
     void planarBytesGoThroughTheSameRule() {
         byte[] planar = {0, (byte) 255, (byte) 128, 76};
         BufferedImage image = new BufferedImage(2, 2, BufferedImage.TYPE_INT_RGB);

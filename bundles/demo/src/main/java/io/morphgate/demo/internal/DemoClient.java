@@ -18,11 +18,12 @@ import io.morphgate.api.evaluation.LabelledImages;
 import io.morphgate.api.inference.InferenceException;
 import io.morphgate.api.inference.InferenceResult;
 import io.morphgate.api.inference.InferenceService;
-import io.morphgate.api.inference.Normalization;
+import io.morphgate.api.model.ModelDescriptor;
 import io.morphgate.api.model.ModelListener;
 import io.morphgate.api.model.SwapRecord;
 import io.morphgate.api.model.VariantState;
 import io.morphgate.evaluation.dataset.FashionMnist;
+import io.morphgate.model.Preprocessing;
 
 /**
  * Classifies one Fashion-MNIST test image per interval and logs the answer with the configuration that served it;
@@ -57,12 +58,11 @@ public class DemoClient implements ModelListener {
 
     private void classifyNext() {
         int i = next.getAndIncrement() % dataset.size();
-        Normalization normalization = inference.normalization();
-        float[] input = dataset.pixels().get(i).clone();
-        for (int p = 0; p < input.length; p++) {
-            input[p] = normalization.apply(input[p]);
-        }
         try {
+            ModelDescriptor model = inference.model().orElseThrow(
+                    () -> new InferenceException(InferenceException.Code.NOT_READY, "no model serves"));
+            float[] input = Preprocessing.fromGreyUnit(dataset.pixels().get(i), dataset.width(), dataset.height(),
+                    model.input());
             InferenceResult r = inference.infer(input);
             String truth = inference.labels().get(dataset.labels()[i]);
             String predicted = inference.labels().get(r.predictedClass());

@@ -20,11 +20,12 @@ import io.morphgate.api.evaluation.EvaluationReport;
 import io.morphgate.api.evaluation.LabelledImages;
 import io.morphgate.api.inference.InferenceResult;
 import io.morphgate.api.inference.InferenceService;
-import io.morphgate.api.inference.Normalization;
 import io.morphgate.api.model.Configuration;
+import io.morphgate.api.model.ModelDescriptor;
 import io.morphgate.api.model.ModelControl;
 import io.morphgate.api.model.ModelStatus;
 import io.morphgate.api.model.SlotState;
+import io.morphgate.model.Preprocessing;
 
 /**
  * Evaluates a configuration on the gateway itself: pins every slot to it, classifies the images in batches through
@@ -85,13 +86,13 @@ public class ConfigurationEvaluator implements AccuracyEvaluator {
     }
 
     private int classify(Configuration configuration, LabelledImages images) {
-        Normalization normalization = inference.normalization();
+        ModelDescriptor.Input input = servingInput();
         int correct = 0;
         for (int start = 0; start < images.size(); start += BATCH) {
             int end = Math.min(images.size(), start + BATCH);
             List<float[]> batch = new ArrayList<>(end - start);
             for (int i = start; i < end; i++) {
-                batch.add(normalised(images.pixels().get(i), normalization));
+                batch.add(Preprocessing.fromGreyUnit(images.pixels().get(i), images.width(), images.height(), input));
             }
             List<InferenceResult> results = inference.inferBatch(batch);
             for (int i = 0; i < results.size(); i++) {
@@ -107,11 +108,11 @@ public class ConfigurationEvaluator implements AccuracyEvaluator {
     }
 
     private double[] latencies(LabelledImages images, int samples) {
-        Normalization normalization = inference.normalization();
+        ModelDescriptor.Input input = servingInput();
         int n = Math.min(samples, images.size());
         double[] millis = new double[n];
         for (int i = 0; i < n; i++) {
-            float[] x = normalised(images.pixels().get(i), normalization);
+            float[] x = Preprocessing.fromGreyUnit(images.pixels().get(i), images.width(), images.height(), input);
             long t0 = System.nanoTime();
             inference.infer(x);
             millis[i] = (System.nanoTime() - t0) / 1e6;
@@ -133,12 +134,9 @@ public class ConfigurationEvaluator implements AccuracyEvaluator {
         }
     }
 
-    private static float[] normalised(float[] pixels, Normalization normalization) {
-        float[] x = new float[pixels.length];
-        for (int p = 0; p < x.length; p++) {
-            x[p] = normalization.apply(pixels[p]);
-        }
-        return x;
+    private ModelDescriptor.Input servingInput() {
+        return inference.model().orElseThrow(() -> new IllegalStateException("no model serves: nothing to evaluate"))
+                .input();
     }
 
     private static void await(java.util.concurrent.CompletionStage<ModelStatus> swap) {

@@ -16,6 +16,7 @@ import org.osgi.service.metatype.annotations.Designate;
 
 import io.morphgate.api.inference.InferenceResult;
 import io.morphgate.api.inference.InferenceService;
+import io.morphgate.api.model.ModelDescriptor;
 import io.morphgate.api.serving.Prediction;
 import io.morphgate.api.serving.Prediction.ClassScore;
 import io.morphgate.api.serving.PredictionService;
@@ -36,9 +37,9 @@ public class BatchingPredictionService implements PredictionService {
     private final InferenceService inference;
     private final InputDecoder decoder = new InputDecoder();
     private final QueueCounters counters = new QueueCounters();
-    private volatile ModelInput modelInput;
+    private volatile long maxImagePixels;
     private volatile int maxRequestBytes;
-    private volatile RequestBatcher batcher;
+    private volatile RequestBatcher<DecodedRequest> batcher;
 
     @Activate
     public BatchingPredictionService(@Reference InferenceService inference, ServingConfiguration config) {
@@ -61,9 +62,9 @@ public class BatchingPredictionService implements PredictionService {
     private void configure(ServingConfiguration config) {
         BatchSettings settings = new BatchSettings(config.maxBatchSize(),
                 TimeUnit.MICROSECONDS.toNanos(config.maxBatchDelayMicros()), config.queueCapacity(), config.workers());
-        modelInput = new ModelInput(inference.inputShape(), inference.normalization(), config.maxImagePixels());
+        maxImagePixels = config.maxImagePixels();
         maxRequestBytes = config.maxRequestBytes();
-        batcher = new RequestBatcher(inference::inferBatch, settings, counters, threads());
+        batcher = new RequestBatcher<>(new ServingBatches(), settings, counters, threads());
         LOG.log(System.Logger.Level.INFO, "serving with batches of at most {0}, {1} us added delay at most, "
                 + "{2} requests queued at most, {3} workers", settings.maxBatchSize(), config.maxBatchDelayMicros(),
                 settings.queueCapacity(), settings.workers());
@@ -71,8 +72,7 @@ public class BatchingPredictionService implements PredictionService {
 
     @Override
     public CompletionStage<Prediction> predict(String mediaType, byte[] body, int topClasses) {
-        List<String> labels = inference.labels();
-        float[] input;
+        DecodedRequest request;
         try {
             if (topClasses < 1) {
                 throw new ServingException(Code.MALFORMED_REQUEST, "the number of top classes must be at least 1, not " + topClasses);
@@ -81,22 +81,24 @@ public class BatchingPredictionService implements PredictionService {
                 throw new ServingException(Code.PAYLOAD_TOO_LARGE, "the body has " + body.length
                         + " bytes; the gateway accepts at most " + maxRequestBytes);
             }
-            input = decoder.decode(mediaType, body, modelInput);
+            ModelDescriptor model = inference.model().orElseThrow(() -> new ServingException(Code.NOT_READY,
+                    "no model serves on this gateway"));
+            request = new DecodedRequest(mediaType, body, model,
+                    decoder.decode(mediaType, body, new ModelInput(model.input(), maxImagePixels)));
         } catch (ServingException e) {
             counters.rejected.incrementAndGet();
             throw e;
         }
-        int top = Math.min(topClasses, labels.size());
-        return submit(input).thenApply(b -> prediction(b, labels, top));
+        return submit(request).thenApply(b -> prediction(b, inference.labels(), topClasses));
     }
 
     /** Into the current queue; once more into the next one if a configuration change retired it meanwhile. */
-    private CompletionStage<RequestBatcher.Batched> submit(float[] input) {
-        RequestBatcher current = batcher;
+    private CompletionStage<RequestBatcher.Batched> submit(DecodedRequest input) {
+        RequestBatcher<DecodedRequest> current = batcher;
         try {
             return current.submit(input);
         } catch (ServingException e) {
-            RequestBatcher next = batcher;
+            RequestBatcher<DecodedRequest> next = batcher;
             if (e.code() == Code.NOT_READY && next != current) {
                 return next.submit(input);
             }
@@ -113,6 +115,10 @@ public class BatchingPredictionService implements PredictionService {
                 TimeUnit.NANOSECONDS.toMicros(s.maxDelayNanos()));
     }
 
+    /**
+     * The answer: the {@code top} most probable classes, named by {@code labels} (the model serving's; a class
+     * without a label is named by its index).
+     */
     static Prediction prediction(RequestBatcher.Batched b, List<String> labels, int top) {
         InferenceResult r = b.result();
         float[] p = r.probabilities();
@@ -124,10 +130,30 @@ public class BatchingPredictionService implements PredictionService {
         List<ClassScore> scores = new ArrayList<>(top);
         for (int i = 0; i < Math.min(top, p.length); i++) {
             int c = order.get(i);
-            scores.add(new ClassScore(c, c < labels.size() ? labels.get(c) : "class " + c, p[c]));
+            // labels read after a model switch may belong to the other model: then classes go by their index
+            scores.add(new ClassScore(c, labels.size() == p.length ? labels.get(c) : String.valueOf(c), p[c]));
         }
         return new Prediction(scores, r.configurationId(), r.generation(), (b.startedNanos() - b.arrivedNanos()) / 1e6,
                 r.latencyNanos() / 1e6, b.batchSize());
+    }
+
+    /** Requests reach the model serving when their batch runs, decoded again if it changed since they came. */
+    private final class ServingBatches implements BatchModel<DecodedRequest> {
+
+        @Override
+        public ModelDescriptor serving() {
+            return inference.model().orElse(null);
+        }
+
+        @Override
+        public float[] prepare(DecodedRequest request, ModelDescriptor serving) {
+            return request.inputFor(serving, decoder, maxImagePixels);
+        }
+
+        @Override
+        public List<InferenceResult> infer(List<float[]> inputs) {
+            return inference.inferBatch(inputs);
+        }
     }
 
     private static ThreadFactory threads() {

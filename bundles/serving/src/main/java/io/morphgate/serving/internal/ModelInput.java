@@ -1,12 +1,18 @@
 package io.morphgate.serving.internal;
 
-import io.morphgate.api.inference.Normalization;
+import io.morphgate.api.model.ModelDescriptor;
 import io.morphgate.api.slot.TensorShape;
 
 /**
- * What the decoders need to know about the model: the shape of one sample and how pixels are normalised.
+ * What the decoders need to know about the model serving: its input and preprocessing (from its descriptor) and how
+ * large an image the gateway decodes.
  *
+ * @param input          the model's input and preprocessing
  * @param maxImagePixels the largest width x height an image may have before it is decoded
  */
-record ModelInput(TensorShape shape, Normalization normalization, long maxImagePixels) {
+record ModelInput(ModelDescriptor.Input input, long maxImagePixels) {
+
+    TensorShape shape() {
+        return input.shape();
+    }
 }

@@ -2,15 +2,16 @@ package io.morphgate.serving.internal;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 
 import io.morphgate.api.inference.InferenceException;
 import io.morphgate.api.inference.InferenceResult;
+import io.morphgate.api.model.ModelDescriptor;
 import io.morphgate.api.serving.ServingException;
 import io.morphgate.api.serving.ServingException.Code;
 
@@ -22,28 +23,27 @@ import io.morphgate.api.serving.ServingException.Code;
  * its previous batch already held more than one request; a lone request on a quiet gateway runs at once. Under load,
  * requests also gather on their own while a batch runs.
  */
-final class RequestBatcher {
+final class RequestBatcher<T> {
 
     private static final System.Logger LOG = System.getLogger(RequestBatcher.class.getName());
 
     /** One queued request. */
-    record Pending(float[] input, long arrivedNanos, CompletableFuture<Batched> reply) {
+    record Pending<T>(T input, long arrivedNanos, CompletableFuture<Batched> reply) {
     }
 
     /** A request's result and how it was served. */
     record Batched(InferenceResult result, long arrivedNanos, long startedNanos, int batchSize) {
     }
 
-    private final Function<List<float[]>, List<InferenceResult>> model;
+    private final BatchModel<T> model;
     private final BatchSettings settings;
-    private final BlockingQueue<Pending> queue;
+    private final BlockingQueue<Pending<T>> queue;
     private final List<Thread> workers = new ArrayList<>();
     private final QueueCounters counters;
     private volatile boolean accepting = true;
 
-    /** @param model runs a batch, e.g. {@code InferenceService::inferBatch} */
-    RequestBatcher(Function<List<float[]>, List<InferenceResult>> model, BatchSettings settings, QueueCounters counters,
-            ThreadFactory threads) {
+    /** @param model prepares the requests of a batch and runs it */
+    RequestBatcher(BatchModel<T> model, BatchSettings settings, QueueCounters counters, ThreadFactory threads) {
         this.model = model;
         this.counters = counters;
         this.settings = settings;
@@ -56,11 +56,11 @@ final class RequestBatcher {
     }
 
     /** Queues one input; refuses at once with {@code OVERLOADED} when the queue is full. */
-    CompletableFuture<Batched> submit(float[] input) {
+    CompletableFuture<Batched> submit(T input) {
         if (!accepting) {
             throw new ServingException(Code.NOT_READY, "the serving queue is shutting down");
         }
-        Pending pending = new Pending(input, System.nanoTime(), new CompletableFuture<>());
+        Pending<T> pending = new Pending<>(input, System.nanoTime(), new CompletableFuture<>());
         if (!queue.offer(pending)) {
             counters.refused.incrementAndGet();
             throw new ServingException(Code.OVERLOADED, "the serving queue is full (" + settings.queueCapacity()
@@ -91,7 +91,7 @@ final class RequestBatcher {
             }
         }
         workers.forEach(Thread::interrupt);
-        List<Pending> left = new ArrayList<>();
+        List<Pending<T>> left = new ArrayList<>();
         queue.drainTo(left);
         left.forEach(p -> p.reply().completeExceptionally(new ServingException(Code.NOT_READY, "the serving queue stopped")));
     }
@@ -100,11 +100,11 @@ final class RequestBatcher {
         int previousBatch = 1;
         while (accepting || !queue.isEmpty()) {
             try {
-                Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+                Pending<T> first = queue.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
                 }
-                List<Pending> batch = gather(first, previousBatch);
+                List<Pending<T>> batch = gather(first, previousBatch);
                 previousBatch = batch.size();
                 run(batch);
             } catch (InterruptedException e) {
@@ -115,9 +115,9 @@ final class RequestBatcher {
         }
     }
 
-    private List<Pending> gather(Pending first, int previousBatch) throws InterruptedException {
+    private List<Pending<T>> gather(Pending<T> first, int previousBatch) throws InterruptedException {
         int max = settings.maxBatchSize();
-        List<Pending> batch = new ArrayList<>(max);
+        List<Pending<T>> batch = new ArrayList<>(max);
         batch.add(first);
         queue.drainTo(batch, max - 1);
         boolean underLoad = batch.size() > 1 || previousBatch > 1;
@@ -128,7 +128,7 @@ final class RequestBatcher {
                 if (wait <= 0) {
                     break;
                 }
-                Pending next = queue.poll(wait, TimeUnit.NANOSECONDS);
+                Pending<T> next = queue.poll(wait, TimeUnit.NANOSECONDS);
                 if (next == null) {
                     break;
                 }
@@ -139,28 +139,56 @@ final class RequestBatcher {
         return batch;
     }
 
-    private void run(List<Pending> batch) {
+    private void run(List<Pending<T>> batch) {
         long started = System.nanoTime();
-        List<float[]> inputs = new ArrayList<>(batch.size());
-        batch.forEach(p -> inputs.add(p.input()));
         counters.batches.incrementAndGet();
         counters.batchedRequests.addAndGet(batch.size());
+        List<Pending<T>> ready = new ArrayList<>(batch.size());
         List<InferenceResult> results;
-        try {
-            results = model.apply(inputs);
-        } catch (InferenceException e) {
-            ServingException failure = new ServingException(code(e.code()), e.getMessage(), e);
-            batch.forEach(p -> p.reply().completeExceptionally(failure));
-            return;
-        } catch (RuntimeException e) {
-            ServingException failure = new ServingException(Code.RUNTIME_FAILURE, "inference failed: " + e, e);
-            batch.forEach(p -> p.reply().completeExceptionally(failure));
-            return;
+        for (int attempt = 0;; attempt++) {
+            ModelDescriptor serving = model.serving();
+            List<float[]> inputs = prepare(batch, serving, ready);
+            if (ready.isEmpty()) {
+                return;
+            }
+            try {
+                results = model.infer(inputs);
+                break;
+            } catch (InferenceException e) {
+                if (attempt == 0 && e.code() == InferenceException.Code.WRONG_SHAPE
+                        && !Objects.equals(serving, model.serving())) {
+                    continue; // the model changed between preparing and running: prepare again for the new one
+                }
+                fail(ready, new ServingException(code(e.code()), e.getMessage(), e));
+                return;
+            } catch (RuntimeException e) {
+                fail(ready, new ServingException(Code.RUNTIME_FAILURE, "inference failed: " + e, e));
+                return;
+            }
         }
-        for (int i = 0; i < batch.size(); i++) {
-            Pending p = batch.get(i);
+        for (int i = 0; i < ready.size(); i++) {
+            Pending<T> p = ready.get(i);
             p.reply().complete(new Batched(results.get(i), p.arrivedNanos(), started, batch.size()));
         }
+    }
+
+    /** The inputs of the requests that can be prepared for {@code serving}; the others fail alone. */
+    private List<float[]> prepare(List<Pending<T>> batch, ModelDescriptor serving, List<Pending<T>> ready) {
+        ready.clear();
+        List<float[]> inputs = new ArrayList<>(batch.size());
+        for (Pending<T> p : batch) {
+            try {
+                inputs.add(model.prepare(p.input(), serving));
+                ready.add(p);
+            } catch (ServingException e) {
+                p.reply().completeExceptionally(e);
+            }
+        }
+        return inputs;
+    }
+
+    private static <T> void fail(List<Pending<T>> requests, ServingException failure) {
+        requests.forEach(p -> p.reply().completeExceptionally(failure));
     }
 
     private static Code code(InferenceException.Code code) {

@@ -11,20 +11,20 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 
 import javax.imageio.ImageIO;
 
 import org.junit.jupiter.api.Test;
 
-import io.morphgate.api.inference.Normalization;
+import io.morphgate.api.model.ModelDescriptor;
 import io.morphgate.api.serving.ServingException;
 import io.morphgate.api.serving.ServingException.Code;
-import io.morphgate.api.slot.TensorShape;
 
 class InputDecoderTest {
 
-    private static final Normalization NORM = new Normalization(0.25f, 0.5f);
-    private static final ModelInput MODEL = new ModelInput(new TensorShape(1, 28, 28), NORM, 1_000_000);
+    private static final ModelInput MODEL = new ModelInput(new ModelDescriptor.Input("image", 1, 28, 28, 0,
+            ModelDescriptor.ChannelOrder.RGB, List.of(0.25), List.of(0.5)), 1_000_000);
     private final InputDecoder decoder = new InputDecoder();
 
     @Test
@@ -70,7 +70,7 @@ class InputDecoderTest {
             }
         }
         float[] values = decoder.decode("image/png", encode(image, "png"), MODEL);
-        assertEquals(NORM.apply(((5 * 9 + 3) % 256) / 255f), values[3 * 28 + 5], 1e-6);
+        assertEquals(normalised(((5 * 9 + 3) % 256) / 255f), values[3 * 28 + 5], 1e-6);
     }
 
     @Test
@@ -83,7 +83,7 @@ class InputDecoderTest {
         }
         float[] values = decoder.decode("image/jpeg", encode(image, "jpeg"), MODEL);
         assertEquals(784, values.length);
-        assertEquals(NORM.apply(1f), values[400], 0.05);
+        assertEquals(normalised(1f), values[400], 0.05);
     }
 
     @Test
@@ -94,6 +94,29 @@ class InputDecoderTest {
         assertEquals(Code.CORRUPT_IMAGE, code("image/png", "not an image".getBytes(StandardCharsets.UTF_8)));
         byte[] big = encode(new BufferedImage(1001, 1000, BufferedImage.TYPE_BYTE_GRAY), "png");
         assertEquals(Code.IMAGE_TOO_LARGE, code("image/png", big));
+    }
+
+    @Test
+    void colourModelTakesAColourPngInItsChannelOrderAndShape() throws IOException {
+        ModelInput colour = new ModelInput(new ModelDescriptor.Input("input", 3, 8, 8, 0,
+                ModelDescriptor.ChannelOrder.RGB, List.of(0.0, 0.0, 0.0), List.of(1.0, 1.0, 1.0)), 1_000_000);
+        BufferedImage image = new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 8; y++) {
+            for (int x = 0; x < 8; x++) {
+                image.setRGB(x, y, 0x00ff00); // green
+            }
+        }
+        float[] values = decoder.decode("image/png", encode(image, "png"), colour);
+        assertEquals(3 * 8 * 8, values.length);
+        assertEquals(0f, values[0], 1e-6); // red plane
+        assertEquals(1f, values[64], 1e-6); // green plane
+        assertEquals(0f, values[128], 1e-6); // blue plane
+        assertEquals(Code.WRONG_SHAPE, assertThrows(ServingException.class,
+                () -> decoder.decode("application/json", json(784, false), colour)).code());
+    }
+
+    private static float normalised(float pixel) {
+        return (pixel - 0.25f) / 0.5f;
     }
 
     private Code code(String mediaType, byte[] body) {

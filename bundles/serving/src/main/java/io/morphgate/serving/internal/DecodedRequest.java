@@ -1,0 +1,17 @@
+package io.morphgate.serving.internal;
+
+import io.morphgate.api.model.ModelDescriptor;
+
+/**
+ * A request in the queue: its body, and its input as decoded for the model that served when it arrived. If another
+ * model serves by the time its batch runs, the body is decoded again for that one.
+ */
+record DecodedRequest(String mediaType, byte[] body, ModelDescriptor decodedFor, float[] input) {
+
+    float[] inputFor(ModelDescriptor serving, InputDecoder decoder, long maxImagePixels) {
+        if (serving == null || serving.equals(decodedFor)) {
+            return input;
+        }
+        return decoder.decode(mediaType, body, new ModelInput(serving.input(), maxImagePixels));
+    }
+}
