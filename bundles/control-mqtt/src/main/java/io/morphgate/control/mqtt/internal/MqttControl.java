@@ -39,7 +39,6 @@ import io.morphgate.api.model.SwapRecord;
 import io.morphgate.api.model.VariantState;
 import io.morphgate.api.policy.PolicyDecision;
 import io.morphgate.api.policy.PolicyListener;
-import io.morphgate.api.slot.SlotCatalog;
 import io.morphgate.control.mqtt.internal.command.Arguments;
 import io.morphgate.control.mqtt.internal.command.CommandRouter;
 import io.morphgate.control.mqtt.internal.command.EventPublisher;
@@ -65,8 +64,6 @@ public class MqttControl implements ModelListener, PolicyListener {
     private ModelControl model;
     @Reference
     private InferenceService inference;
-    @Reference
-    private SlotCatalog slots;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile ConfigurationAdmin configurationAdmin;
 
@@ -90,7 +87,7 @@ public class MqttControl implements ModelListener, PolicyListener {
                 password(config.passwordFile()), text(config.caCertificateFile()).map(Path::of),
                 config.keepAliveSeconds(), Files.createDirectories(dataDir.resolve("control/session")));
         replies = new ReplyStore(dataDir.resolve("control/replies"), config.repliesKept());
-        InfoHandler info = new InfoHandler(context, gatewayId, started, slots);
+        InfoHandler info = new InfoHandler(context, gatewayId, started, model);
         LateOutbox outbox = new LateOutbox();
         events = new EventPublisher(outbox);
         CommandRouter router = new CommandRouter(new VerbTable(context, model, inference, this::deployer,

@@ -19,6 +19,7 @@ import io.morphgate.control.mqtt.internal.handler.BundlesHandler;
 import io.morphgate.control.mqtt.internal.handler.InfoHandler;
 import io.morphgate.control.mqtt.internal.handler.InstallFeatureHandler;
 import io.morphgate.control.mqtt.internal.handler.InstallHandler;
+import io.morphgate.control.mqtt.internal.handler.ModelHandler;
 import io.morphgate.control.mqtt.internal.handler.PinHandler;
 import io.morphgate.control.mqtt.internal.handler.StartHandler;
 import io.morphgate.control.mqtt.internal.handler.StatusHandler;
@@ -50,6 +51,7 @@ record VerbTable(BundleContext context, ModelControl model, InferenceService inf
                 Map.entry("uninstall-feature", new UninstallFeatureHandler(deployer, events)),
                 Map.entry("upload", new UploadHandler(deployer)),
                 Map.entry("budget", new BudgetHandler(configurationAdmin, this::policyActive)),
+                Map.entry("model", new ModelHandler(model)),
                 Map.entry("pin", new PinHandler(model)),
                 Map.entry("unpin", new UnpinHandler(model)));
     }

@@ -17,6 +17,8 @@ public final class ErrorCodes {
     /** The command did not finish within the configured time (e.g. a pin whose swap never came). */
     public static final String TIMEOUT = "TIMEOUT";
     public static final String PROTECTED_BUNDLE = "PROTECTED_BUNDLE";
+    /** The model asked for failed its check (it does not load or its outputs are not finite); the old one serves. */
+    public static final String MODEL_REFUSED = "MODEL_REFUSED";
     public static final String INTERNAL = "INTERNAL";
 
     private ErrorCodes() {

@@ -13,6 +13,8 @@ import io.morphgate.api.deployment.JobOutcome;
 import io.morphgate.api.deployment.JobProgress;
 import io.morphgate.api.inference.ServingStatistics;
 import io.morphgate.api.model.Configuration;
+import io.morphgate.api.model.InstalledModel;
+import io.morphgate.api.model.ModelDescriptor;
 import io.morphgate.api.model.ModelStatus;
 import io.morphgate.api.model.SlotState;
 import io.morphgate.api.model.SwapRecord;
@@ -29,6 +31,7 @@ public final class ModelJson {
     public static JsonObject summary(ModelStatus status) {
         JsonObject json = new JsonObject();
         json.addProperty("backboneId", status.backboneId());
+        json.add("model", status.model().map(ModelJson::modelIdentity).orElse(null));
         json.addProperty("state", status.state().name());
         json.add("configuration", configuration(status.configuration()));
         json.addProperty("generation", status.generation());
@@ -44,6 +47,34 @@ public final class ModelJson {
         json.add("lastError", string(status.lastError()));
         // -1 when the backbone does not count them (API 1.0)
         json.addProperty("openSessions", status.openSessions());
+        return json;
+    }
+
+    /** Which model: id, version and input shape (the full descriptor is in the {@code model} verb's list). */
+    public static JsonObject modelIdentity(ModelDescriptor descriptor) {
+        JsonObject json = new JsonObject();
+        json.addProperty("id", descriptor.id());
+        json.addProperty("version", descriptor.version());
+        json.addProperty("input", descriptor.input().shape().toString());
+        return json;
+    }
+
+    /** An installed model as the {@code model} verb lists it. */
+    public static JsonObject installedModel(InstalledModel model) {
+        JsonObject json = new JsonObject();
+        json.addProperty("id", model.id());
+        json.addProperty("version", model.version());
+        json.addProperty("bundleId", model.bundleId());
+        json.addProperty("state", model.state().name());
+        json.addProperty("sha256", model.sha256());
+        json.add("input", model.descriptor().map(d -> (JsonElement) new JsonPrimitive(d.input().shape().toString()))
+                .orElse(JsonNull.INSTANCE));
+        json.add("labels", model.descriptor().map(d -> (JsonElement) new JsonPrimitive(d.labels().size()))
+                .orElse(JsonNull.INSTANCE));
+        json.addProperty("slots", model.slots());
+        json.addProperty("params", model.params());
+        json.addProperty("macs", model.macs());
+        json.add("problem", string(model.problem()));
         return json;
     }
 

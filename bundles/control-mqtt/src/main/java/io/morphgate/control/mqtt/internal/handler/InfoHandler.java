@@ -12,25 +12,26 @@ import org.osgi.framework.Constants;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 
-import io.morphgate.api.slot.SlotCatalog;
+import io.morphgate.api.model.ModelControl;
+import io.morphgate.api.model.ModelStatus;
 import io.morphgate.control.mqtt.internal.command.Command;
 import io.morphgate.control.mqtt.internal.command.CommandHandler;
 import io.morphgate.control.mqtt.internal.command.ModelJson;
 import io.morphgate.control.mqtt.internal.command.Reply;
 
-/** {@code info}: who this gateway is, what runs it, how long it has been up, which backbone and slots it has. */
+/** {@code info}: who this gateway is, what runs it, how long it has been up, which model serves and its slots (none while no model serves). */
 public final class InfoHandler implements CommandHandler {
 
     private final BundleContext context;
     private final String gatewayId;
     private final Instant started;
-    private final SlotCatalog slots;
+    private final ModelControl model;
 
-    public InfoHandler(BundleContext context, String gatewayId, Instant started, SlotCatalog slots) {
+    public InfoHandler(BundleContext context, String gatewayId, Instant started, ModelControl model) {
         this.context = context;
         this.gatewayId = gatewayId;
         this.started = started;
-        this.slots = slots;
+        this.model = model;
     }
 
     @Override
@@ -45,9 +46,11 @@ public final class InfoHandler implements CommandHandler {
         json.add("versions", versions());
         json.addProperty("startedAt", started.toString());
         json.addProperty("uptimeSeconds", Duration.between(started, Instant.now()).toSeconds());
-        json.addProperty("backboneId", slots.backboneId());
+        ModelStatus status = model.status();
+        json.add("model", status.model().map(ModelJson::modelIdentity).orElse(null));
+        json.addProperty("backboneId", status.backboneId());
         JsonArray specs = new JsonArray();
-        slots.slots().forEach(s -> specs.add(ModelJson.slotSpec(s)));
+        status.slots().forEach(s -> specs.add(ModelJson.slotSpec(s.spec())));
         json.add("slots", specs);
         return json;
     }

@@ -25,6 +25,7 @@ import io.morphgate.api.deployment.JobProgress;
 import io.morphgate.api.model.Configuration;
 import io.morphgate.api.model.ConfigurationProfile;
 import io.morphgate.api.model.PlanOutcome;
+import io.morphgate.api.model.InstalledModel;
 import io.morphgate.api.model.ModelControl;
 import io.morphgate.api.model.ModelStatus;
 import io.morphgate.api.model.SlotState;
@@ -71,9 +72,30 @@ final class Fakes {
                 OptionalDouble.empty());
     }
 
-    /** Records pins and unpins; unknown slots fail as the backbone does. */
+    /**
+     * Records pins, unpins and activations; unknown slots fail as the backbone does. Two models are installed:
+     * {@code fashion-mnist} serves, {@code resnet18} is available, {@code broken} fails its check when activated.
+     */
     static final class Model implements ModelControl {
         final List<String> calls = new ArrayList<>();
+        String serving = "fashion-mnist";
+
+        @Override
+        public List<InstalledModel> models() {
+            return java.util.stream.Stream.of("fashion-mnist", "resnet18", "broken").map(id -> new InstalledModel(id,
+                    "1.0.0", id.length(), "00", id.equals(serving) ? InstalledModel.State.SERVING
+                            : InstalledModel.State.AVAILABLE, Optional.empty(), 0, 10, 100, Optional.empty())).toList();
+        }
+
+        @Override
+        public CompletionStage<ModelStatus> activateModel(String id) {
+            calls.add("activate " + id);
+            if (id.equals("broken")) {
+                return CompletableFuture.failedFuture(new IllegalStateException("model broken cannot serve: NaN"));
+            }
+            serving = id;
+            return CompletableFuture.completedFuture(status());
+        }
 
         @Override
         public ModelStatus status() {
