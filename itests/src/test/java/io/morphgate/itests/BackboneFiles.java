@@ -18,7 +18,7 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import io.morphgate.onnx.OnnxModelIO;
 import io.morphgate.onnx.SlotBoundary;
 
-/** The backbone graph and slot boundaries as the backbone bundle ships them, read from the bundle's entries. */
+/** The Fashion-MNIST graph and slot boundaries as its model bundle ships them, read from the bundle's entries. */
 public record BackboneFiles(ModelProto model, Map<String, SlotBoundary> slots) {
 
     public static BackboneFiles of(Bundle backbone) {

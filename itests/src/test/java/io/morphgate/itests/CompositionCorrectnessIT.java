@@ -57,7 +57,7 @@ public class CompositionCorrectnessIT extends TestSupport {
     public void setUp() throws Exception {
         control = service(ModelControl.class, 10_000);
         inference = service(InferenceService.class, 10_000);
-        reference = new ReferenceModel(bundle("io.morphgate.backbone"));
+        reference = new ReferenceModel(bundle("morphgate.model.fashion-mnist"));
         await("every operator bundle to register its variants, derived ones included", 60_000,
                 () -> OperatorFeatures.OPERATOR_BUNDLES.stream()
                         .allMatch(b -> OperatorFeatures.settled(context, control, bundle(b))));

@@ -68,11 +68,7 @@ public class EvaluationIT extends TestSupport {
                 "lowrank-conv4-b0.5")).toCompletableFuture().get();
         int correct = 0;
         for (int i = 0; i < IMAGES; i++) {
-            float[] x = images.pixels().get(i).clone();
-            for (int p = 0; p < x.length; p++) {
-                x[p] = inference.normalization().apply(x[p]);
-            }
-            InferenceResult r = inference.infer(x);
+            InferenceResult r = inference.infer(ServingInputs.normalised(images.pixels().get(i), inference));
             assertEquals(wanted.id(), r.configurationId());
             correct += r.predictedClass() == images.labels()[i] ? 1 : 0;
         }

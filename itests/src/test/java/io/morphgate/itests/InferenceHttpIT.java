@@ -94,7 +94,7 @@ public class InferenceHttpIT extends TestSupport {
         LabelledImages images = FashionMnist.read(FashionMnist.DEBIAN_DIRECTORY, FashionMnist.Split.TEST, IMAGES);
         int labels = inference.labels().size();
         for (int i = 0; i < IMAGES; i++) {
-            float[] tensor = ServingInputs.normalised(images.pixels().get(i), inference.normalization());
+            float[] tensor = ServingInputs.normalised(images.pixels().get(i), inference);
             InferenceResult expected = inference.infer(tensor);
             byte[] png = ServingInputs.encode(ServingInputs.grey(images.pixels().get(i), images.width()), "png");
             for (Map.Entry<String, byte[]> body : Map.of("image/png", png, "application/json", ServingInputs.json(tensor),
@@ -133,7 +133,7 @@ public class InferenceHttpIT extends TestSupport {
         assertEquals(response.body(), 200, response.statusCode());
         JsonObject reply = JsonParser.parseString(response.body()).getAsJsonObject();
         assertEquals(1, reply.getAsJsonArray("top").size());
-        int inJvm = inference.infer(ServingInputs.normalised(images.pixels().get(0), inference.normalization())).predictedClass();
+        int inJvm = inference.infer(ServingInputs.normalised(images.pixels().get(0), inference)).predictedClass();
         assertEquals("the same garment, four times larger, in colour and JPEG-compressed", inJvm, reply.get("index").getAsInt());
     }
 

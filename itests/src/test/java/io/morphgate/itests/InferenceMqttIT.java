@@ -124,7 +124,7 @@ public class InferenceMqttIT extends TestSupport {
     public void fashionMnistImagesAreClassifiedAsTheInJvmServiceClassifiesThem() throws Exception {
         LabelledImages images = FashionMnist.read(FashionMnist.DEBIAN_DIRECTORY, FashionMnist.Split.TEST, IMAGES);
         for (int i = 0; i < IMAGES; i++) {
-            float[] tensor = ServingInputs.normalised(images.pixels().get(i), inference.normalization());
+            float[] tensor = ServingInputs.normalised(images.pixels().get(i), inference);
             InferenceResult expected = inference.infer(tensor);
             byte[] png = ServingInputs.encode(ServingInputs.grey(images.pixels().get(i), images.width()), "png");
             for (Map.Entry<String, byte[]> body : Map.of("png", png, "json", ServingInputs.json(tensor), "f32",

@@ -12,7 +12,8 @@ import java.nio.charset.StandardCharsets;
 
 import javax.imageio.ImageIO;
 
-import io.morphgate.api.inference.Normalization;
+import io.morphgate.api.inference.InferenceService;
+import io.morphgate.model.Preprocessing;
 
 /** Request bodies for the serving tests: Fashion-MNIST pixels as PNG, JPEG, JSON and float32 tensors. */
 final class ServingInputs {
@@ -44,12 +45,9 @@ final class ServingInputs {
         }
     }
 
-    static float[] normalised(float[] pixels, Normalization normalization) {
-        float[] x = new float[pixels.length];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = normalization.apply(pixels[i]);
-        }
-        return x;
+    /** A 28x28 grey test image as the serving model takes it, by the model's own preprocessing. */
+    static float[] normalised(float[] pixels, InferenceService inference) {
+        return Preprocessing.fromGreyUnit(pixels, 28, 28, inference.model().orElseThrow().input());
     }
 
     static byte[] json(float[] tensor) {

@@ -44,9 +44,22 @@ public abstract class TestSupport {
 
     private final List<ServiceTracker<?, ?>> trackers = new ArrayList<>();
 
-    /** Felix in a fresh storage dir, the bundles of the named features in order, and the JUnit bundles. */
+    /** The feature of the built-in model bundle. */
+    public static final String FASHION_MNIST = "morphgate-model-fashion-mnist";
+    /** Pass it among the feature names for a gateway with the core but no model installed. */
+    public static final String NO_MODEL = "no-model";
+
+    /**
+     * Felix in a fresh storage dir, the bundles of the named features in order, and the JUnit bundles. With
+     * {@code morphgate-core}, the Fashion-MNIST model bundle comes right after it (as in the default feature list)
+     * unless {@link #NO_MODEL} is named.
+     */
     public static Option[] gatewayOptions(String... featureNames) {
-        return gatewayOptions(Stream.of(featureNames).flatMap(f -> featureBundles(f).stream()).distinct().toList());
+        List<String> features = new ArrayList<>(List.of(featureNames));
+        if (!features.remove(NO_MODEL) && features.contains("morphgate-core") && !features.contains(FASHION_MNIST)) {
+            features.add(features.indexOf("morphgate-core") + 1, FASHION_MNIST);
+        }
+        return gatewayOptions(features.stream().flatMap(f -> featureBundles(f).stream()).distinct().toList());
     }
 
     /** As {@link #gatewayOptions(String...)}, for an explicit list of bundle ids (groupId:artifactId:version). */

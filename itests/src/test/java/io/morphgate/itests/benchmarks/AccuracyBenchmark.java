@@ -35,7 +35,8 @@ import io.morphgate.api.evaluation.AccuracyEvaluator;
 import io.morphgate.api.evaluation.EvaluationReport;
 import io.morphgate.api.evaluation.LabelledImages;
 import io.morphgate.api.inference.InferenceService;
-import io.morphgate.api.inference.Normalization;
+import io.morphgate.api.model.ModelDescriptor;
+import io.morphgate.model.Preprocessing;
 import io.morphgate.api.model.ModelControl;
 import io.morphgate.api.model.ModelStatus;
 import io.morphgate.api.model.VariantState;
@@ -237,16 +238,12 @@ public class AccuracyBenchmark extends TestSupport {
      */
     private String directLatency(List<Map<String, String>> candidates, LabelledImages timing) throws Exception {
         InferenceService inference = service(InferenceService.class, 10_000);
-        Normalization normalization = inference.normalization();
+        ModelDescriptor.Input input = inference.model().orElseThrow().input();
         List<float[]> inputs = new ArrayList<>();
         for (float[] pixels : timing.pixels()) {
-            float[] x = new float[pixels.length];
-            for (int p = 0; p < x.length; p++) {
-                x[p] = normalization.apply(pixels[p]);
-            }
-            inputs.add(x);
+            inputs.add(Preprocessing.fromGreyUnit(pixels, timing.width(), timing.height(), input));
         }
-        Bundle backbone = bundle("io.morphgate.backbone");
+        Bundle backbone = bundle("morphgate.model.fashion-mnist");
         byte[] fullModel = OnnxModelIO.write(ComposedGraphs.compose(context, backbone, Map.of()));
         StringBuilder md = new StringBuilder(String.format(Locale.ROOT, "%nThe same configurations run directly by ONNX "
                 + "Runtime, outside the gateway: the full model and the composed graph each in its own session (all "

@@ -62,7 +62,7 @@ public class OperatorsBenchmark extends TestSupport {
     public void measure() throws Exception {
         ModelControl control = service(ModelControl.class, 10_000);
         OfferedVariants variants = collect(control);
-        BackboneFiles backbone = BackboneFiles.of(bundle("io.morphgate.backbone"));
+        BackboneFiles backbone = BackboneFiles.of(bundle("morphgate.model.fashion-mnist"));
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         Map<String, SlotSpec> slots = new HashMap<>();
         control.status().slots().forEach(s -> slots.put(s.spec().name(), s.spec()));

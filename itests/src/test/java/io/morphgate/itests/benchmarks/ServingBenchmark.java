@@ -184,7 +184,7 @@ public class ServingBenchmark extends TestSupport {
     }
 
     private ModelProto compose(Map<String, String> config) throws Exception {
-        return ComposedGraphs.compose(context, bundle("io.morphgate.backbone"), config);
+        return ComposedGraphs.compose(context, bundle("morphgate.model.fashion-mnist"), config);
     }
 
     private static String row(String name, double[] millis) {

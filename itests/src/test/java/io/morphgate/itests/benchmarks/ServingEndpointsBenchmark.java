@@ -46,6 +46,7 @@ import com.google.gson.JsonParser;
 
 import io.morphgate.api.evaluation.LabelledImages;
 import io.morphgate.api.inference.InferenceService;
+import io.morphgate.model.Preprocessing;
 import io.morphgate.api.serving.PredictionService;
 import io.morphgate.api.serving.QueueStatistics;
 import io.morphgate.evaluation.dataset.FashionMnist;
@@ -100,10 +101,8 @@ public class ServingEndpointsBenchmark extends TestSupport {
         ConfigurationAdmin cm = service(ConfigurationAdmin.class, 10_000);
         LabelledImages images = FashionMnist.read(FashionMnist.DEBIAN_DIRECTORY, FashionMnist.Split.TEST, 1);
         byte[] png = png(images.pixels().get(0), images.width());
-        float[] tensor = images.pixels().get(0).clone();
-        for (int i = 0; i < tensor.length; i++) {
-            tensor[i] = inference.normalization().apply(tensor[i]);
-        }
+        float[] tensor = Preprocessing.fromGreyUnit(images.pixels().get(0), images.width(), images.height(),
+                inference.model().orElseThrow().input());
         Path body = Files.createTempFile("morphgate-item", ".png");
         Files.write(body, png);
         String url = "http://127.0.0.1:" + context.getProperty("org.osgi.service.http.port") + "/morphgate/v1/infer";

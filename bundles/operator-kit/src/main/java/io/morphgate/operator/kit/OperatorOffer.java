@@ -36,7 +36,7 @@ public final class OperatorOffer implements AutoCloseable {
      */
     public static <S> OperatorOffer of(BundleContext context, String operator, SlotCatalog catalog,
             List<BlockVariant> variants, List<S> derivedSettings, DerivedVariants.Derivation<S> derivation) {
-        VariantRegistrations registrations = VariantRegistrations.register(context, variants);
+        VariantRegistrations registrations = VariantRegistrations.register(context, catalog.backboneId(), variants);
         BackgroundDerivation background = derivedSettings.isEmpty() ? null
                 : BackgroundDerivation.start(operator, catalog, derivedSettings, derivation, registrations);
         LOG.log(Level.INFO, "{0} operator offers {1} variants for backbone {2}{3}", operator, variants.size(),

@@ -23,16 +23,22 @@ public final class VariantRegistrations implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(VariantRegistrations.class.getName());
 
     private final BundleContext context;
+    private final String backboneId;
     private final List<ServiceRegistration<OperatorVariant>> registrations = new ArrayList<>();
     private boolean closed;
 
-    private VariantRegistrations(BundleContext context) {
+    private VariantRegistrations(BundleContext context, String backboneId) {
         this.context = context;
+        this.backboneId = backboneId;
     }
 
-    /** Registers every variant; if one registration fails, those made so far are withdrawn before rethrowing. */
-    public static VariantRegistrations register(BundleContext context, List<? extends OperatorVariant> variants) {
-        VariantRegistrations made = new VariantRegistrations(context);
+    /**
+     * Registers every variant, each tied to the parameters it was made for ({@code backboneId}, the catalog's); if
+     * one registration fails, those made so far are withdrawn before rethrowing.
+     */
+    public static VariantRegistrations register(BundleContext context, String backboneId,
+            List<? extends OperatorVariant> variants) {
+        VariantRegistrations made = new VariantRegistrations(context, backboneId);
         try {
             made.add(variants);
         } catch (RuntimeException e) {
@@ -51,13 +57,15 @@ public final class VariantRegistrations implements AutoCloseable {
             return;
         }
         for (OperatorVariant variant : variants) {
-            registrations.add(context.registerService(OperatorVariant.class, variant, properties(variant.descriptor())));
+            registrations.add(context.registerService(OperatorVariant.class, variant, properties(variant.descriptor(),
+                    backboneId)));
         }
     }
 
-    /** The service properties of a variant. */
-    static Hashtable<String, Object> properties(VariantDescriptor descriptor) {
+    /** The service properties of a variant made for {@code backboneId}. */
+    static Hashtable<String, Object> properties(VariantDescriptor descriptor, String backboneId) {
         Hashtable<String, Object> properties = new Hashtable<>();
+        properties.put(VariantProperties.BACKBONE_ID, backboneId);
         properties.put(VariantProperties.SLOT, descriptor.slot());
         properties.put(VariantProperties.VARIANT_ID, descriptor.id());
         properties.put(VariantProperties.OPERATOR, descriptor.kind().name());

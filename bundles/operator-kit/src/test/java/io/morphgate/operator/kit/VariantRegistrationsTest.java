@@ -69,13 +69,14 @@ class VariantRegistrationsTest {
     @Test
     void registersEachVariantWithItsServiceProperties() {
         Framework framework = new Framework();
-        try (VariantRegistrations r = VariantRegistrations.register(framework.context(),
+        try (VariantRegistrations r = VariantRegistrations.register(framework.context(), "backbone-1",
                 List.of(variant("a-conv1", TestSlots.POOLED), variant("a-conv4", TestSlots.PLAIN)))) {
             assertEquals(2, r.size());
             Dictionary<?, ?> second = framework.registered.get(1);
             assertEquals("conv4", second.get(VariantProperties.SLOT));
             assertEquals("a-conv4", second.get(VariantProperties.VARIANT_ID));
             assertEquals("BOTTLENECK", second.get(VariantProperties.OPERATOR));
+            assertEquals("backbone-1", second.get(VariantProperties.BACKBONE_ID));
         }
         assertEquals(2, framework.unregistered.size());
     }
@@ -83,7 +84,7 @@ class VariantRegistrationsTest {
     @Test
     void closeToleratesServicesTheStoppingBundleAlreadyLost() {
         Framework framework = new Framework();
-        VariantRegistrations r = VariantRegistrations.register(framework.context(), List.of(variant("a", TestSlots.POOLED)));
+        VariantRegistrations r = VariantRegistrations.register(framework.context(), "backbone-1", List.of(variant("a", TestSlots.POOLED)));
         r.registrations().get(0).unregister(); // the framework got there first
         r.close();
         r.close();
@@ -94,7 +95,7 @@ class VariantRegistrationsTest {
     void aFailedRegistrationWithdrawsTheOnesMadeBefore() {
         Framework framework = new Framework();
         framework.failAt = 1;
-        assertThrows(IllegalStateException.class, () -> VariantRegistrations.register(framework.context(),
+        assertThrows(IllegalStateException.class, () -> VariantRegistrations.register(framework.context(), "backbone-1",
                 List.of(variant("a", TestSlots.POOLED), variant("b", TestSlots.POOLED))));
         assertEquals(framework.registered, framework.unregistered);
     }
