@@ -130,18 +130,26 @@ public class Backbone implements InferenceService, ModelControl {
 
     @Override
     public Optional<ModelDescriptor> model() {
-        return serving().map(BackboneArtifacts::descriptor);
+        return answering().map(BackboneArtifacts::descriptor);
     }
 
     @Override
     public TensorShape inputShape() {
-        return serving().map(BackboneArtifacts::inputShape).orElseThrow(
+        return answering().map(BackboneArtifacts::inputShape).orElseThrow(
                 () -> new InferenceException(InferenceException.Code.NOT_READY, "no model is serving"));
     }
 
     @Override
     public List<String> labels() {
-        return serving().map(BackboneArtifacts::labels).orElse(List.of());
+        return answering().map(BackboneArtifacts::labels).orElse(List.of());
+    }
+
+    /**
+     * The model that answers a request made now: the one the serving composed model was built from. It changes the
+     * instant a model switch does, a moment before the swapper's bookkeeping ({@link #serving()}) follows.
+     */
+    private Optional<BackboneArtifacts> answering() {
+        return serving.current().map(ComposedModel::model);
     }
 
     @Override

@@ -13,14 +13,17 @@ import org.osgi.framework.ServiceReference;
 
 import io.morphgate.api.deployment.DeploymentException;
 import io.morphgate.api.deployment.DeploymentException.Code;
+import io.morphgate.api.model.InstalledModel;
 import io.morphgate.api.model.ModelControl;
 import io.morphgate.api.model.VariantState;
 import io.morphgate.api.variant.OperatorVariant;
 import io.morphgate.api.variant.VariantProperties;
+import io.morphgate.model.ModelBundleFormat;
 
 /**
- * Is a started bundle healthy? It must be ACTIVE; if it registers operator variants, each must be accepted by the
- * backbone. Operators register derived variants a few seconds after activation, so the check waits until the
+ * Is a started bundle healthy? It must be ACTIVE. A model bundle must be judged usable by the backbone's model
+ * extender (its descriptor and ONNX file read, a probe run with finite outputs). If it registers operator variants,
+ * each must be accepted by the backbone. Operators register derived variants a few seconds after activation, so the check waits until the
  * bundle's variant count has not changed for {@code settle} before it judges; one refused variant fails it at once.
  */
 final class HealthCheck {
@@ -41,6 +44,9 @@ final class HealthCheck {
     String check(Bundle bundle, Consumer<String> note) throws DeploymentException, InterruptedException {
         long start = System.nanoTime();
         long deadline = start + timeout.toNanos();
+        if (bundle.getHeaders("").get(ModelBundleFormat.HEADER) != null) {
+            return checkModel(bundle, note, deadline);
+        }
         long lastChange = start;
         TreeSet<String> seen = new TreeSet<>();
         String waitingFor = "the variant count to settle";
@@ -71,6 +77,30 @@ final class HealthCheck {
             Thread.sleep(POLL_MILLIS);
         }
         throw failed(bundle, "timed out after " + timeout.toSeconds() + " s waiting for " + waitingFor);
+    }
+
+    /** Waits for the model extender's verdict on a model bundle. */
+    private String checkModel(Bundle bundle, Consumer<String> note, long deadline)
+            throws DeploymentException, InterruptedException {
+        note.accept("waiting for the backbone to read and check the model");
+        while (System.nanoTime() - deadline < 0) {
+            if (bundle.getState() != Bundle.ACTIVE) {
+                throw failed(bundle, "it is no longer ACTIVE (state " + bundle.getState() + ")");
+            }
+            Optional<InstalledModel> model = control.get().flatMap(c -> c.models().stream()
+                    .filter(m -> m.bundleId() == bundle.getBundleId()).findFirst());
+            if (model.isPresent() && model.get().state() == InstalledModel.State.REFUSED) {
+                throw failed(bundle, "the backbone refused model " + model.get().id() + ": "
+                        + model.get().problem().orElse("no reason given"));
+            }
+            if (model.isPresent() && model.get().state() != InstalledModel.State.LOADING) {
+                return "ACTIVE, model " + model.get().id() + " " + model.get().version() + " "
+                        + model.get().state().name().toLowerCase(java.util.Locale.ROOT);
+            }
+            Thread.sleep(POLL_MILLIS);
+        }
+        throw failed(bundle, "timed out after " + timeout.toSeconds() + " s waiting for the backbone to check the model"
+                + (control.get().isEmpty() ? " (no backbone is running)" : ""));
     }
 
     private static TreeSet<String> variantIds(Bundle bundle) {
