@@ -34,6 +34,8 @@
     var t = status.telemetry, model = status.model;
     text('gateway-id', status.gatewayId);
     var state = $('model-state'); state.textContent = model.state; state.className = 'badge ' + model.state;
+    text('model-id', model.id ? model.id + ' ' + model.version : 'none');
+    text('model-input', model.input ? '(input ' + model.input + ')' : '');
     text('configuration-id', model.configuration.id);
     text('generation', model.generation);
     text('params', count(model.params));

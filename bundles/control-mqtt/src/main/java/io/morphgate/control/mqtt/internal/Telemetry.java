@@ -52,6 +52,7 @@ final class Telemetry implements Runnable {
         JsonObject json = new JsonObject();
         json.addProperty("at", Instant.now().toString());
         json.addProperty("state", status.state().name());
+        json.add("model", status.model().map(ModelJson::modelIdentity).orElse(null));
         json.add("configuration", ModelJson.configuration(status.configuration()));
         json.addProperty("generation", status.generation());
         json.addProperty("swaps", status.generation());

@@ -54,6 +54,11 @@ final class StatusJson {
     static JsonObject model(ModelStatus status) {
         JsonObject json = new JsonObject();
         json.addProperty("backboneId", status.backboneId());
+        status.model().ifPresent(m -> {
+            json.addProperty("id", m.id());
+            json.addProperty("version", m.version());
+            json.addProperty("input", m.input().shape().toString());
+        });
         json.addProperty("state", status.state().name());
         json.add("configuration", configuration(status.configuration()));
         json.addProperty("generation", status.generation());
