@@ -97,17 +97,36 @@ class SlotDiscoveryTest {
         assertEquals(named.getGraph().getNode(0).getOutput(0), first.name());
     }
 
+    /** MobileNet-V2: its only full 3x3 conv is the stem, ending in ReLU6 (Clip); 17 depthwise and 34 1x1 convs skipped. */
+    @Test
+    void mobileNetV2ExportedByTorchHasOnlyItsStemAsASlot() {
+        ModelProto mobilenet = OnnxModelIO.read(exported("mobilenet_v2.onnx"));
+        Discovery d = SlotDiscovery.discover(mobilenet);
+
+        assertEquals(1, d.slots().size(), d.slots().toString());
+        assertEquals(Tail.CLIP, d.slots().get(0).tail());
+        assertArrayEquals(new long[] {2, 2}, d.slots().get(0).strides());
+        Map<SkipReason, Long> reasons = d.skipped().stream()
+                .collect(Collectors.groupingBy(SkippedConv::reason, Collectors.counting()));
+        assertEquals(Map.of(SkipReason.DEPTHWISE, 17L, SkipReason.POINTWISE, 34L), reasons);
+    }
+
+    /** VGG-11 with batch norm (folded by the exporter): its eight 3x3 convs are slots, each followed by a ReLU. */
+    @Test
+    void vgg11ExportedByTorchHasEightSlots() {
+        Discovery d = SlotDiscovery.discover(OnnxModelIO.read(exported("vgg11_bn.onnx")));
+        assertEquals(8, d.slots().size());
+        assertTrue(d.slots().stream().allMatch(s -> s.tail() == Tail.RELU && s.hasBias()), d.slots().toString());
+        assertTrue(d.skipped().isEmpty());
+    }
+
     /**
      * torchvision's ResNet-18 as torch.onnx.export writes it (models/export/export_torchvision.py): the 7x7 stem and
      * the sixteen 3x3 convs are slots, the three 1x1 downsample convs are not.
      */
     @Test
-    void resnet18ExportedByTorchHasSeventeenSlots() throws Exception {
-        String folder = System.getenv("MORPHGATE_EXPORTED_MODELS");
-        assumeTrue(folder != null && Files.isRegularFile(Path.of(folder, "resnet18.onnx")),
-                "MORPHGATE_EXPORTED_MODELS does not name a folder with resnet18.onnx "
-                        + "(python3 models/export/export_torchvision.py --out DIR writes it)");
-        ModelProto resnet = OnnxModelIO.read(Path.of(folder, "resnet18.onnx"));
+    void resnet18ExportedByTorchHasSeventeenSlots() {
+        ModelProto resnet = OnnxModelIO.read(exported("resnet18.onnx"));
         Discovery d = SlotDiscovery.discover(resnet);
 
         assertEquals(17, d.slots().size(), d.slots().stream().map(Slot::name).toList().toString());
@@ -128,5 +147,14 @@ class SlotDiscoveryTest {
             assertEquals(SkipReason.POINTWISE, s.reason(), s.toString());
             assertTrue(s.name().contains("downsample"), s.name());
         }
+    }
+
+    /** A model exported by models/export/export_torchvision.py; the test is skipped when there is none. */
+    private static Path exported(String file) {
+        String folder = System.getenv("MORPHGATE_EXPORTED_MODELS");
+        assumeTrue(folder != null && Files.isRegularFile(Path.of(folder, file)),
+                "MORPHGATE_EXPORTED_MODELS does not name a folder with " + file
+                        + " (python3 models/export/export_torchvision.py --out DIR writes it)");
+        return Path.of(folder, file);
     }
 }
