@@ -144,6 +144,32 @@ class CommandPayloadTest {
     }
 
     @Test
+    void installTakesTheSignatureFileThatModelPackageWrites() throws Exception {
+        Keys.generate(dir, "cloud-1");
+        Path jar = dir.resolve("model.jar");
+        KeysTest.Result packaged = KeysTest.run("model", "package", ModelFixtures.fashionMnistOnnx().toString(),
+                "--id", "fashion-mnist", "--sign-with", dir.resolve("cloud-1.key").toString(), "--out", jar.toString());
+        assertEquals(0, packaged.exit(), packaged.out());
+        KeysTest.Result r = console("install", jar.toString(), "--signature-file", dir.resolve("model.sig.json").toString(),
+                "-g", "gw-a");
+        assertEquals(0, r.exit(), r.out());
+        JsonObject artifact = only("install").getAsJsonObject("artifact");
+        byte[] bytes = Files.readAllBytes(jar);
+        assertEquals(Keys.sha256(bytes), artifact.get("sha256").getAsString());
+        assertEquals(bytes.length, artifact.get("size").getAsLong());
+        assertEquals("cloud-1", artifact.get("keyId").getAsString());
+        assertTrue(Keys.verify(dir.resolve("cloud-1.pub"), bytes, artifact.get("signature").getAsString()));
+
+        gateway.received.clear();
+        Path other = Files.write(dir.resolve("other.jar"), new byte[] {1, 2, 3});
+        r = console("install", other.toString(), "--signature-file", dir.resolve("model.sig.json").toString(),
+                "-g", "gw-a");
+        assertEquals(2, r.exit(), r.out());
+        assertTrue(r.out().contains("is the signature of another jar"), r.out());
+        assertTrue(gateway.received.isEmpty(), "a mismatched signature was sent");
+    }
+
+    @Test
     void anErrorReplyIsANonZeroExit() {
         KeysTest.Result r = console("stop", "io.morphgate.onnxruntime", "-g", "gw-a");
         assertEquals(Console.EXIT_ERROR_REPLY, r.exit());
