@@ -144,6 +144,27 @@ class CommandPayloadTest {
     }
 
     @Test
+    void modelListAndActivateSendTheModelVerbWithTheirAction() {
+        KeysTest.Result r = console("model", "list", "-g", "gw-a");
+        assertEquals(0, r.exit(), r.out());
+        JsonObject list = only("model");
+        assertEquals("list", list.get("action").getAsString());
+        assertEquals(2, list.size(), "requestId and action only: " + list);
+        assertTrue(r.out().contains("gw-a model ok"), r.out());
+        gateway.received.clear();
+
+        r = console("model", "activate", "resnet18", "-g", "gw-a", "-g", "gw-b");
+        assertEquals(0, r.exit(), r.out());
+        assertEquals(2, gateway.received.size());
+        for (FakeGateway.Received c : gateway.received) {
+            assertEquals("model", c.verb());
+            assertEquals("activate", c.payload().get("action").getAsString());
+            assertEquals("resnet18", c.payload().get("id").getAsString());
+        }
+        assertEquals(2, console("model", "activate", "-g", "gw-a").exit(), "no model id: usage");
+    }
+
+    @Test
     void installTakesTheSignatureFileThatModelPackageWrites() throws Exception {
         Keys.generate(dir, "cloud-1");
         Path jar = dir.resolve("model.jar");
