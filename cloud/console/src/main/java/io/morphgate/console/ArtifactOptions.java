@@ -82,13 +82,11 @@ final class ArtifactOptions {
         } catch (RuntimeException e) {
             throw new ParameterException(spec.commandLine(), signatureFile + " is not a signature JSON object");
         }
+        JsonObject fields = new JsonObject();
         for (String field : new String[] {"sha256", "size", "signature", "keyId"}) {
             if (!json.has(field) || !json.get(field).isJsonPrimitive()) {
                 throw new ParameterException(spec.commandLine(), signatureFile + " has no " + field);
             }
-        }
-        JsonObject fields = new JsonObject();
-        for (String field : new String[] {"sha256", "size", "signature", "keyId"}) {
             fields.add(field, json.get(field));
         }
         return fields;
