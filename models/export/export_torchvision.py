@@ -103,6 +103,17 @@ def up_to_date(onnx_path, json_path, size):
         return False
 
 
+def require_packages():
+    try:
+        import onnx  # noqa: F401
+        import torch  # noqa: F401
+        import torchvision  # noqa: F401
+    except ImportError as e:
+        raise SystemExit("%s: this script needs Debian's python3-torch, python3-torchvision and python3-onnx "
+                         "(apt-get install python3-torch python3-torchvision python3-onnx); if another python3 "
+                         "comes first on the PATH, run it with /usr/bin/python3" % e)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", required=True, help="folder for <name>.onnx and <name>.json")
@@ -115,6 +126,7 @@ def main():
         parser.error("unknown model(s) %s (known: %s)" % (", ".join(unknown), ", ".join(MODELS)))
     if args.size < 32:
         parser.error("--size must be at least 32 (five stride-2 stages)")
+    require_packages()
     os.makedirs(args.out, exist_ok=True)
     for name in names:
         onnx_path = os.path.join(args.out, name + ".onnx")

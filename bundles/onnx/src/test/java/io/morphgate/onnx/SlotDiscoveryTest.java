@@ -149,6 +149,16 @@ class SlotDiscoveryTest {
         }
     }
 
+    /** ResNet-18 exported with its batch norms kept as nodes: the same 17 slots, each followed by its BatchNormalization. */
+    @Test
+    void resnet18WithBatchNormNodesHasTheSameSlotsEachBeforeItsBatchNorm() {
+        Discovery d = SlotDiscovery.discover(OnnxModelIO.read(exported("resnet18-bn.onnx")));
+        assertEquals(17, d.slots().size());
+        assertTrue(d.slots().stream().allMatch(s -> s.tail() == Tail.BATCH_NORMALIZATION && !s.hasBias()),
+                d.slots().toString());
+        assertEquals(3, d.skipped().size());
+    }
+
     /** A model exported by models/export/export_torchvision.py; the test is skipped when there is none. */
     private static Path exported(String file) {
         String folder = System.getenv("MORPHGATE_EXPORTED_MODELS");
