@@ -29,8 +29,10 @@ import io.morphgate.console.packaging.IdxImages;
 import io.morphgate.deployment.internal.GatewayVerification;
 import io.morphgate.model.ModelBundleFormat;
 import io.morphgate.model.ModelDescriptors;
+import ai.onnx.proto.OnnxMl.ModelProto;
 import io.morphgate.onnx.GraphBuilder;
 import io.morphgate.onnx.OnnxModelIO;
+import io.morphgate.onnx.ValueInfos;
 
 /** model package: the jar it writes, what it prints first, and what it refuses. */
 class ModelPackageCommandTest {
@@ -193,6 +195,32 @@ class ModelPackageCommandTest {
         assertTrue(r.out().contains("error: the graph's input is image, not input"), r.out());
         r = refused(ModelFixtures.fashionMnistOnnx(), "--id", "fm", "--size", "32x32");
         assertTrue(r.out().contains("error: input image has shape [N,1,28,28], not 32x32 as --size says"), r.out());
+    }
+
+    @Test
+    void aSymbolicHeightAndWidthNeedSizeWhichTheDescriptorThenFixes() throws Exception {
+        ModelProto fixed = OnnxModelIO.read(ModelFixtures.colourModel(dir));
+        ModelProto.Builder symbolic = fixed.toBuilder();
+        symbolic.getGraphBuilder().setInput(0, ValueInfos.floatTensor("pixels", new long[] {-1, 3, -1, -1}));
+        Path onnx = dir.resolve("symbolic.onnx");
+        OnnxModelIO.write(symbolic.build(), onnx);
+
+        KeysTest.Result r = refused(onnx, "--id", "s");
+        assertTrue(r.out().contains("error: input pixels has shape [N,3,N,N]: its height or width is symbolic; give "
+                + "--size HxW"), r.out());
+
+        Path jar = dir.resolve("s.jar");
+        r = KeysTest.run("model", "package", onnx.toString(), "--id", "s", "--size", "8x8", "--out", jar.toString());
+        assertEquals(0, r.exit(), r.out());
+        assertTrue(r.out().contains("warning: the graph's input height and width are symbolic; the descriptor fixes "
+                + "them at 8x8"), r.out());
+        try (JarFile file = new JarFile(jar.toFile())) {
+            ModelDescriptor d = ModelDescriptors.read(file.getInputStream(file.getEntry("model/model.json")));
+            assertEquals(8, d.input().height());
+            assertEquals(8, d.input().width());
+            assertArrayEquals(Files.readAllBytes(onnx), file.getInputStream(file.getEntry("model/model.onnx"))
+                    .readAllBytes(), "the graph is carried as exported, symbolic");
+        }
     }
 
     @Test
