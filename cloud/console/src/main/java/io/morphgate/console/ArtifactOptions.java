@@ -1,10 +1,13 @@
 package io.morphgate.console;
 
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -31,6 +34,10 @@ final class ArtifactOptions {
     @Option(names = "--sign-with", description = "Local jar only: sign it with this <name>.key.")
     Path signWith;
 
+    @Option(names = "--signature-file", description = "Take sha256, size, signature and keyId from this JSON, as "
+            + "'sign --out' and 'model package --sign-with' write it (the options above override its fields).")
+    Path signatureFile;
+
     @Option(names = "--url", description = "Local jar only: the URL the gateway downloads it from "
             + "(default: its file: URL, for a gateway on this machine).")
     String url;
@@ -44,15 +51,45 @@ final class ArtifactOptions {
             }
             JsonObject computed = signWith != null ? SignCommand.signature(jar, signWith, keyId) : digest(jar);
             json.addProperty("url", url != null ? url : jar.toAbsolutePath().toUri().toString());
+            if (signatureFile != null && signWith == null) {
+                JsonObject signed = signed(spec);
+                if (!computed.get("sha256").getAsString().equalsIgnoreCase(signed.get("sha256").getAsString())) {
+                    throw new ParameterException(spec.commandLine(), signatureFile + " is the signature of another "
+                            + "jar (its sha256 differs from " + jar + "'s)");
+                }
+                computed = signed;
+            }
             computed.entrySet().forEach(e -> json.add(e.getKey(), e.getValue()));
         } else {
-            if (sha256 == null) {
+            if (signatureFile != null) {
+                signed(spec).entrySet().forEach(e -> json.add(e.getKey(), e.getValue()));
+            } else if (sha256 == null) {
                 throw new ParameterException(spec.commandLine(), source + " is not a local file: give --sha256");
             }
             json.addProperty("url", source);
         }
         overrides(json);
         return json;
+    }
+
+    /** The signature file's {sha256, size, signature, keyId}. */
+    private JsonObject signed(CommandSpec spec) throws IOException {
+        JsonObject json;
+        try {
+            json = JsonParser.parseString(Files.readString(signatureFile)).getAsJsonObject();
+        } catch (NoSuchFileException e) {
+            throw new ParameterException(spec.commandLine(), "no such signature file: " + signatureFile);
+        } catch (RuntimeException e) {
+            throw new ParameterException(spec.commandLine(), signatureFile + " is not a signature JSON object");
+        }
+        JsonObject fields = new JsonObject();
+        for (String field : new String[] {"sha256", "size", "signature", "keyId"}) {
+            if (!json.has(field) || !json.get(field).isJsonPrimitive()) {
+                throw new ParameterException(spec.commandLine(), signatureFile + " has no " + field);
+            }
+            fields.add(field, json.get(field));
+        }
+        return fields;
     }
 
     /** The local jar a source names (a path or a file: URL), or null for a remote URL. */

@@ -59,4 +59,14 @@ final class Payloads {
         }
         return json;
     }
+
+    /** The model verb: {action} (list), {action, id} (activate). */
+    static JsonObject model(String action, String modelId) {
+        JsonObject json = new JsonObject();
+        json.addProperty("action", action);
+        if (modelId != null) {
+            json.addProperty("id", modelId);
+        }
+        return json;
+    }
 }

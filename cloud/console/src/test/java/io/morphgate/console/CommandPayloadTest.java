@@ -144,6 +144,53 @@ class CommandPayloadTest {
     }
 
     @Test
+    void modelListAndActivateSendTheModelVerbWithTheirAction() {
+        KeysTest.Result r = console("model", "list", "-g", "gw-a");
+        assertEquals(0, r.exit(), r.out());
+        JsonObject list = only("model");
+        assertEquals("list", list.get("action").getAsString());
+        assertEquals(2, list.size(), "requestId and action only: " + list);
+        assertTrue(r.out().contains("gw-a model ok"), r.out());
+        gateway.received.clear();
+
+        r = console("model", "activate", "resnet18", "-g", "gw-a", "-g", "gw-b");
+        assertEquals(0, r.exit(), r.out());
+        assertEquals(2, gateway.received.size());
+        for (FakeGateway.Received c : gateway.received) {
+            assertEquals("model", c.verb());
+            assertEquals("activate", c.payload().get("action").getAsString());
+            assertEquals("resnet18", c.payload().get("id").getAsString());
+        }
+        assertEquals(2, console("model", "activate", "-g", "gw-a").exit(), "no model id: usage");
+    }
+
+    @Test
+    void installTakesTheSignatureFileThatModelPackageWrites() throws Exception {
+        Keys.generate(dir, "cloud-1");
+        Path jar = dir.resolve("model.jar");
+        KeysTest.Result packaged = KeysTest.run("model", "package", ModelFixtures.fashionMnistOnnx().toString(),
+                "--id", "fashion-mnist", "--sign-with", dir.resolve("cloud-1.key").toString(), "--out", jar.toString());
+        assertEquals(0, packaged.exit(), packaged.out());
+        KeysTest.Result r = console("install", jar.toString(), "--signature-file", dir.resolve("model.sig.json").toString(),
+                "-g", "gw-a");
+        assertEquals(0, r.exit(), r.out());
+        JsonObject artifact = only("install").getAsJsonObject("artifact");
+        byte[] bytes = Files.readAllBytes(jar);
+        assertEquals(Keys.sha256(bytes), artifact.get("sha256").getAsString());
+        assertEquals(bytes.length, artifact.get("size").getAsLong());
+        assertEquals("cloud-1", artifact.get("keyId").getAsString());
+        assertTrue(Keys.verify(dir.resolve("cloud-1.pub"), bytes, artifact.get("signature").getAsString()));
+
+        gateway.received.clear();
+        Path other = Files.write(dir.resolve("other.jar"), new byte[] {1, 2, 3});
+        r = console("install", other.toString(), "--signature-file", dir.resolve("model.sig.json").toString(),
+                "-g", "gw-a");
+        assertEquals(2, r.exit(), r.out());
+        assertTrue(r.out().contains("is the signature of another jar"), r.out());
+        assertTrue(gateway.received.isEmpty(), "a mismatched signature was sent");
+    }
+
+    @Test
     void anErrorReplyIsANonZeroExit() {
         KeysTest.Result r = console("stop", "io.morphgate.onnxruntime", "-g", "gw-a");
         assertEquals(Console.EXIT_ERROR_REPLY, r.exit());
