@@ -87,8 +87,8 @@ public class ModelBundlesIT extends TestSupport {
     public void a_aModelWhoseOnnxIsCorruptIsRolledBackAndTheServingModelStays() throws Exception {
         Map<String, byte[]> files = fashionFiles();
         files.put("backbone.onnx", Arrays.copyOf(files.get("backbone.onnx"), 5000));
-        JobOutcome outcome = install("corrupt", ModelBundleJars.write(work().resolve("corrupt.jar"), "corrupt", "1.0.0",
-                ModelBundleJars.files(fashionDescriptor("corrupt"), files)));
+        JobOutcome outcome = install("corrupt", ModelBundleJars.write(work().resolve("corrupt.jar"),
+                fashionDescriptor("corrupt"), files));
         assertRefusedByHealthCheck(outcome, "not a readable ONNX model");
         assertNoBundle("morphgate.model.corrupt");
         assertServing(FASHION);
@@ -106,8 +106,8 @@ public class ModelBundlesIT extends TestSupport {
         ModelProto.Builder builder = model.toBuilder();
         builder.getGraphBuilder().setInitializer(model.getGraph().getInitializerList().indexOf(bias), poisoned);
         files.put("backbone.onnx", OnnxModelIO.write(builder.build()));
-        JobOutcome outcome = install("nan", ModelBundleJars.write(work().resolve("nan.jar"), "nan", "1.0.0",
-                ModelBundleJars.files(fashionDescriptor("nan"), files)));
+        JobOutcome outcome = install("nan", ModelBundleJars.write(work().resolve("nan.jar"), fashionDescriptor("nan"),
+                files));
         assertRefusedByHealthCheck(outcome, "non-finite outputs");
         assertNoBundle("morphgate.model.nan");
         assertServing(FASHION);
@@ -115,8 +115,7 @@ public class ModelBundlesIT extends TestSupport {
 
     @Test
     public void c_unsignedAndTamperedModelBundlesAreRefused() throws Exception {
-        Path jar = ModelBundleJars.write(work().resolve("copy.jar"), "copy", "1.0.0",
-                ModelBundleJars.files(fashionDescriptor("copy"), fashionFiles()));
+        Path jar = ModelBundleJars.write(work().resolve("copy.jar"), fashionDescriptor("copy"), fashionFiles());
         Artifact signed = signer().signed(jar);
         Artifact unsigned = new Artifact(jar.toUri(), signed.sha256(), Optional.empty(), Optional.empty(),
                 Optional.empty());
@@ -216,11 +215,8 @@ public class ModelBundlesIT extends TestSupport {
         String folder = context.getProperty(EXPORTED);
         Assume.assumeTrue("no exported models (run models/export/export_torchvision.py, see ExportedModels)",
                 !folder.isEmpty());
-        Path dir = Path.of(folder);
-        Map<String, byte[]> named = new LinkedHashMap<>();
-        named.put("resnet18.onnx", Files.readAllBytes(dir.resolve("resnet18.onnx")));
-        JobOutcome outcome = install("resnet18", ModelBundleJars.write(work().resolve("resnet18.jar"), RESNET, "1.0.0",
-                ModelBundleJars.files(Files.readString(dir.resolve("resnet18.json")), named)));
+        JobOutcome outcome = install("resnet18", ModelBundleJars.exported(work().resolve("resnet18.jar"),
+                Path.of(folder), RESNET));
         assertEquals(outcome.toString(), Stage.COMMITTED, outcome.stage());
         InstalledModel resnet = control().models().stream().filter(m -> m.id().equals(RESNET)).findFirst().orElseThrow();
         assertEquals(InstalledModel.State.AVAILABLE, resnet.state());

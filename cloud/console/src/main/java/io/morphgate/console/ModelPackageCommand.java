@@ -14,11 +14,11 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 
 import io.morphgate.api.model.ModelDescriptor.ChannelOrder;
-import io.morphgate.console.packaging.CalibrationImages;
-import io.morphgate.console.packaging.ModelBundleJar;
-import io.morphgate.console.packaging.ModelPackager;
-import io.morphgate.console.packaging.PackageReport;
-import io.morphgate.console.packaging.PackagingException;
+import io.morphgate.model.packaging.CalibrationImages;
+import io.morphgate.model.packaging.ModelBundleJar;
+import io.morphgate.model.packaging.ModelPackager;
+import io.morphgate.model.packaging.PackageReport;
+import io.morphgate.model.packaging.PackagingException;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;

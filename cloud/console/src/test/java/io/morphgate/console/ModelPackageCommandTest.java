@@ -25,7 +25,7 @@ import com.google.gson.JsonParser;
 
 import io.morphgate.api.deployment.DeploymentException;
 import io.morphgate.api.model.ModelDescriptor;
-import io.morphgate.console.packaging.IdxImages;
+import io.morphgate.model.IdxImages;
 import io.morphgate.deployment.internal.GatewayVerification;
 import io.morphgate.model.ModelBundleFormat;
 import io.morphgate.model.ModelDescriptors;

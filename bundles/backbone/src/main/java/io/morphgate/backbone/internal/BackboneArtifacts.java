@@ -115,7 +115,7 @@ public final class BackboneArtifacts {
         List<float[]> calibration = List.of();
         if (descriptor.calibration() != null) {
             try (InputStream in = open(files, folder + descriptor.calibration(), "the calibration images")) {
-                calibration = CalibrationImages.read(new BufferedInputStream(in), descriptor.input());
+                calibration = CalibrationImages.read(new BufferedInputStream(in), descriptor.input(), descriptor.calibration());
             } catch (IOException e) {
                 throw new InvalidModelException("cannot read " + descriptor.calibration() + ": " + e.getMessage(), e);
             }

@@ -1,4 +1,4 @@
-package io.morphgate.console.packaging;
+package io.morphgate.model.packaging;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -20,6 +20,7 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.morphgate.model.IdxImages;
 import io.morphgate.api.model.ModelDescriptor.ChannelOrder;
 import io.morphgate.api.model.ModelDescriptor.Input;
 

@@ -1,4 +1,4 @@
-package io.morphgate.console.packaging;
+package io.morphgate.model.packaging;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 
 import io.morphgate.api.model.ModelDescriptor.Input;
+import io.morphgate.model.IdxImages;
 import io.morphgate.model.Preprocessing;
 
 /**
@@ -70,7 +71,12 @@ public final class CalibrationImages {
     }
 
     private static Calibration fromIdx(Path file, int count, Input input) throws PackagingException {
-        IdxImages.Images idx = IdxImages.read(file, count);
+        IdxImages.Images idx;
+        try {
+            idx = IdxImages.read(file, count);
+        } catch (IOException e) {
+            throw new PackagingException("calibration images: " + e.getMessage(), e);
+        }
         if (idx.images().isEmpty()) {
             throw new PackagingException("calibration file " + file + " holds no image");
         }

@@ -1,4 +1,4 @@
-package io.morphgate.console.packaging;
+package io.morphgate.model.packaging;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 import io.morphgate.onnx.CostCounter.ModelCost;

@@ -1,4 +1,4 @@
-package io.morphgate.console.packaging;
+package io.morphgate.model.packaging;
 
 import java.io.PrintWriter;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package io.morphgate.console.packaging;
+package io.morphgate.model.packaging;
 
 /** The packager refuses its input; the message is the one line the user reads, saying what is wrong. */
 public final class PackagingException extends Exception {

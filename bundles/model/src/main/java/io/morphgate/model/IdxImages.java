@@ -1,4 +1,4 @@
-package io.morphgate.console.packaging;
+package io.morphgate.model;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -31,38 +31,47 @@ public final class IdxImages {
     private IdxImages() {
     }
 
-    /** Reads at most {@code limit} images. */
-    public static Images read(Path file, int limit) throws PackagingException {
+    /** Reads at most {@code limit} images from a plain or gzipped file. */
+    public static Images read(Path file, int limit) throws IOException {
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(file))) {
             raw.mark(2);
             boolean gzip = raw.read() == 0x1f && raw.read() == 0x8b;
             raw.reset();
-            DataInputStream in = new DataInputStream(gzip ? new GZIPInputStream(raw) : raw);
-            int magic = in.readInt();
-            if (magic != GREY && magic != PLANAR) {
-                throw new PackagingException(file + " is not an IDX file of images (magic 0x"
-                        + Integer.toHexString(magic) + ", expected 0x803 [n][h][w] or 0x804 [n][c][h][w])");
-            }
-            int n = in.readInt();
-            int channels = magic == PLANAR ? in.readInt() : 1;
-            int height = in.readInt();
-            int width = in.readInt();
-            if (n < 0 || channels < 1 || height < 1 || width < 1 || (long) channels * height * width > 64L << 20) {
-                throw new PackagingException(file + ": impossible IDX dimensions " + n + "x" + channels + "x" + height
-                        + "x" + width);
-            }
-            List<byte[]> images = new ArrayList<>();
+            return read(gzip ? new GZIPInputStream(raw) : raw, limit, file.toString());
+        }
+    }
+
+    /**
+     * Reads at most {@code limit} images from {@code stream} ({@code name} says where they come from in messages).
+     *
+     * @throws IOException saying what is wrong: not an IDX file of images, impossible dimensions, too short
+     */
+    public static Images read(InputStream stream, int limit, String name) throws IOException {
+        DataInputStream in = new DataInputStream(stream);
+        int magic = in.readInt();
+        if (magic != GREY && magic != PLANAR) {
+            throw new IOException(name + " is not an IDX file of images (magic 0x" + Integer.toHexString(magic)
+                    + ", expected 0x803 [n][h][w] or 0x804 [n][c][h][w])");
+        }
+        int n = in.readInt();
+        int channels = magic == PLANAR ? in.readInt() : 1;
+        int height = in.readInt();
+        int width = in.readInt();
+        if (n < 0 || channels < 1 || height < 1 || width < 1 || (long) channels * height * width > 64L << 20) {
+            throw new IOException(name + ": impossible IDX dimensions " + n + "x" + channels + "x" + height + "x"
+                    + width);
+        }
+        List<byte[]> images = new ArrayList<>();
+        try {
             for (int i = 0; i < Math.min(n, limit); i++) {
                 byte[] image = new byte[channels * height * width];
                 in.readFully(image);
                 images.add(image);
             }
-            return new Images(channels, height, width, images);
         } catch (EOFException e) {
-            throw new PackagingException(file + " ends before the images its header announces", e);
-        } catch (IOException e) {
-            throw new PackagingException("cannot read " + file + ": " + e.getMessage(), e);
+            throw new IOException(name + " ends before the images its header announces", e);
         }
+        return new Images(channels, height, width, images);
     }
 
     /** The IDX bytes: {@link #GREY} for one channel, {@link #PLANAR} for more. */

@@ -1,4 +1,4 @@
-package io.morphgate.console.packaging;
+package io.morphgate.model.packaging;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package io.morphgate.console.packaging;
+package io.morphgate.model.packaging;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -8,10 +8,11 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
+import io.morphgate.model.IdxImages;
 import io.morphgate.api.model.ModelDescriptor;
 import io.morphgate.api.model.ModelDescriptor.ChannelOrder;
 import io.morphgate.api.model.ModelDescriptor.Input;
-import io.morphgate.console.packaging.CalibrationImages.Calibration;
+import io.morphgate.model.packaging.CalibrationImages.Calibration;
 import io.morphgate.model.InvalidModelException;
 import io.morphgate.model.ModelDescriptors;
 
