@@ -92,6 +92,19 @@ public final class Launcher implements Callable<Integer> {
             + "(default: gateway.id in conf/broker.properties, else the host name).")
     String gatewayId;
 
+    @Option(names = "--model", paramLabel = "FILE.onnx", description = "Serve this ONNX model (read like a model "
+            + "bundle, in-process; it serves before any installed model while the gateway runs with this option).")
+    Path modelFile;
+
+    @Option(names = "--model-descriptor", paramLabel = "FILE.json", description = "The --model's descriptor "
+            + "(docs/models.md): input, preprocessing, labels, calibration images beside it. Without it: the graph's "
+            + "input and output, no normalisation, classes named by index.")
+    Path modelDescriptor;
+
+    @Option(names = "--http-port", description = "Port of the HTTP inference endpoint and status page (default: "
+            + "org.osgi.service.http.port in framework.properties, 8080).")
+    Integer httpPort;
+
     @Option(names = "--stop-timeout", description = "Seconds to wait for the framework to stop (default: ${DEFAULT-VALUE}).", defaultValue = "30")
     int stopTimeoutSeconds;
 
@@ -99,6 +112,9 @@ public final class Launcher implements Callable<Integer> {
     /** Framework properties the control bundle reads: where the broker is, and the gateway's id in the topics. */
     static final String BROKER_URL_PROPERTY = "morphgate.broker.url";
     static final String GATEWAY_ID_PROPERTY = "morphgate.gateway.id";
+    /** Framework properties the backbone reads: a model file to serve, and its descriptor. */
+    static final String LOCAL_MODEL_PROPERTY = "morphgate.model.file";
+    static final String LOCAL_MODEL_DESCRIPTOR_PROPERTY = "morphgate.model.descriptor";
 
     public static void main(String[] args) {
         LogSetup.init();
@@ -206,6 +222,24 @@ public final class Launcher implements Callable<Integer> {
         FrameworkProperties.addSystemPackagesExtra(props, CM_API);
         if (clean) {
             props.put("org.osgi.framework.storage.clean", "onFirstInit");
+        }
+        if (modelDescriptor != null && modelFile == null) {
+            throw new IllegalArgumentException("--model-descriptor needs --model");
+        }
+        if (modelFile != null) {
+            if (!Files.isRegularFile(modelFile)) {
+                throw new IllegalArgumentException("--model " + modelFile + " is not a file");
+            }
+            props.put(LOCAL_MODEL_PROPERTY, modelFile.toAbsolutePath().normalize().toString());
+            if (modelDescriptor != null) {
+                props.put(LOCAL_MODEL_DESCRIPTOR_PROPERTY, modelDescriptor.toAbsolutePath().normalize().toString());
+            }
+        }
+        if (httpPort != null) {
+            if (httpPort < 1 || httpPort > 65535) {
+                throw new IllegalArgumentException("--http-port must be from 1 to 65535, not " + httpPort);
+            }
+            props.put("org.osgi.service.http.port", String.valueOf(httpPort));
         }
         if (!evaluate.isEmpty()) {
             Files.deleteIfExists(report);

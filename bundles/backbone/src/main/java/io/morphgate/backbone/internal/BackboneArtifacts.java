@@ -132,8 +132,14 @@ public final class BackboneArtifacts {
         } catch (RuntimeException e) {
             throw new InvalidModelException(descriptor.onnx() + " is not a readable ONNX model: " + e.getMessage(), e);
         }
+        return of(descriptor, model, sha256(onnx), manifest, calibration);
+    }
+
+    /** A model from its parsed graph and the SHA-256 of its file; throws {@link InvalidModelException}. */
+    public static BackboneArtifacts of(ModelDescriptor descriptor, ModelProto model, String sha256,
+            SlotManifest manifest, List<float[]> calibration) {
         try {
-            return new BackboneArtifacts(descriptor, model, sha256(onnx), manifest, calibration);
+            return new BackboneArtifacts(descriptor, model, sha256, manifest, calibration);
         } catch (GraphException e) {
             throw new InvalidModelException("model " + descriptor.id() + ": " + e.getMessage(), e);
         } catch (IllegalStateException e) {
@@ -181,7 +187,7 @@ public final class BackboneArtifacts {
         return classes;
     }
 
-    private static String sha256(byte[] bytes) {
+    static String sha256(byte[] bytes) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (NoSuchAlgorithmException e) {

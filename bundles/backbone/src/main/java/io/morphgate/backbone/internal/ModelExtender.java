@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.net.URL;
+import java.nio.file.Path;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Optional;
@@ -42,6 +43,11 @@ final class ModelExtender implements BundleTrackerCustomizer<Long>, AutoCloseabl
     private final PreferredModel preferred;
     private final ModelLibrary library = new ModelLibrary();
     private final BundleTracker<Long> tracker;
+    /** Bundle id under which the local model file is listed. */
+    static final long LOCAL = -1;
+
+    /** The local model file's id, once it was read: it serves first. */
+    private volatile Optional<String> localModel = Optional.empty();
     /** The catalog of the serving model; touched on the swap thread only. */
     private ServingCatalog catalog;
 
@@ -58,8 +64,15 @@ final class ModelExtender implements BundleTrackerCustomizer<Long>, AutoCloseabl
         this.tracker = new BundleTracker<>(context, Bundle.ACTIVE, this);
     }
 
+    /** Starts tracking model bundles, and reads the local model file the launcher names, if any. */
     void open() {
         tracker.open();
+        String file = context.getProperty(LocalModelFile.FILE_PROPERTY);
+        if (file != null && !file.isBlank()) {
+            String descriptor = context.getProperty(LocalModelFile.DESCRIPTOR_PROPERTY);
+            inBackground("reading the local model " + file, () -> loadLocal(Path.of(file),
+                    descriptor == null || descriptor.isBlank() ? null : Path.of(descriptor)));
+        }
     }
 
     List<InstalledModel> models() {
@@ -92,10 +105,7 @@ final class ModelExtender implements BundleTrackerCustomizer<Long>, AutoCloseabl
                 : bundle.getSymbolicName();
         library.put(new Entry(bundle.getBundleId(), id, bundle.getVersion().toString(), State.LOADING, null,
                 Optional.empty()));
-        swapper.submit(() -> {
-            load(bundle, descriptor.strip());
-            return null;
-        });
+        inBackground("reading model bundle " + bundle.getSymbolicName(), () -> load(bundle, descriptor.strip()));
         return bundle.getBundleId();
     }
 
@@ -106,7 +116,7 @@ final class ModelExtender implements BundleTrackerCustomizer<Long>, AutoCloseabl
 
     @Override
     public void removedBundle(Bundle bundle, BundleEvent event, Long bundleId) {
-        swapper.submit(() -> {
+        inBackground("withdrawing model bundle " + bundle.getSymbolicName(), () -> {
             library.remove(bundleId).ifPresent(gone -> {
                 LOG.log(Level.INFO, "model {0} (bundle {1}) withdrawn", gone.id(), bundleId);
                 if (gone.state() == State.SERVING) {
@@ -114,6 +124,16 @@ final class ModelExtender implements BundleTrackerCustomizer<Long>, AutoCloseabl
                     reconsider("model " + gone.id() + " was withdrawn");
                 }
             });
+        });
+    }
+
+    /** Runs {@code task} on the swap thread; a failure is logged, since nobody waits for it. */
+    private void inBackground(String what, Runnable task) {
+        swapper.submit(() -> {
+            task.run();
+            return null;
+        }).exceptionally(e -> {
+            LOG.log(Level.ERROR, what + " failed: " + e, e);
             return null;
         });
     }
@@ -143,6 +163,28 @@ final class ModelExtender implements BundleTrackerCustomizer<Long>, AutoCloseabl
         reconsider("model bundle " + bundle.getSymbolicName() + " started");
     }
 
+    /**
+     * The local model file: listed with bundle id {@value #LOCAL}, and while the gateway runs with it, it is the model
+     * to serve, before the one chosen last.
+     */
+    private void loadLocal(Path file, Path descriptor) {
+        try {
+            BackboneArtifacts artifacts = LocalModelFile.read(file, descriptor);
+            ModelProbe.check(artifacts, sessions, serving);
+            Entry entry = new Entry(LOCAL, artifacts.id(), artifacts.descriptor().version(), State.AVAILABLE,
+                    artifacts, Optional.empty());
+            library.put(entry);
+            localModel = Optional.of(artifacts.id());
+            LOG.log(Level.INFO, "local model {0} from {1}: input {2}, {3} classes, {4} MACs", artifacts.id(), file,
+                    artifacts.inputShape(), artifacts.classCount(), artifacts.defaultCost().macs());
+            tryToServe(entry, "local model file " + file);
+        } catch (InvalidModelException | IllegalStateException e) {
+            library.put(new Entry(LOCAL, file.getFileName().toString(), "local", State.REFUSED, null,
+                    Optional.of(e.getMessage())));
+            LOG.log(Level.ERROR, "local model {0} refused: {1}", file, e.getMessage());
+        }
+    }
+
     private static InputStream open(Bundle bundle, String path) {
         URL entry = bundle.getEntry(path);
         if (entry == null) {
@@ -158,7 +200,7 @@ final class ModelExtender implements BundleTrackerCustomizer<Long>, AutoCloseabl
 
     /** Chooses what serves after a model came or went; on the swap thread. */
     private void reconsider(String why) {
-        Optional<Entry> chosen = preferred.id().flatMap(library::usable);
+        Optional<Entry> chosen = localModel.or(preferred::id).flatMap(library::usable);
         if (chosen.isPresent() && chosen.get().state() != State.SERVING && tryToServe(chosen.get(), why)) {
             return;
         }
