@@ -21,13 +21,15 @@ public record TrainerOptions(Path dataDir, Path repoRoot, Path out, Stage stage,
 
     public enum Stage { ALL, BACKBONE, VARIANTS }
 
-    static final String MODEL_DIR = "bundles/backbone/src/main/resources/model";
+    /** The Fashion-MNIST model bundle's files (model.json, backbone.onnx, slots.json, calibration images). */
+    static final String MODEL_DIR = "models/fashion-mnist/src/main/resources/model";
 
     Path modelDir(Path root) {
         return root.resolve(MODEL_DIR);
     }
 
+    /** Trained variants travel with their model: {@code variants/} beside its descriptor, whatever the operator. */
     Path variantsDir(String operator) {
-        return out.resolve("bundles/operator-" + operator + "/src/main/resources/variants");
+        return out.resolve(MODEL_DIR).resolve("variants");
     }
 }

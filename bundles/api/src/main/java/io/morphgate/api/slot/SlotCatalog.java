@@ -45,4 +45,13 @@ public interface SlotCatalog {
      * @since 1.1
      */
     OptionalDouble fullModelAccuracy();
+
+    /**
+     * Parameters trained in the cloud for variant {@code variantId} of this model, shipped with the model (its
+     * {@code variants/<id>.onnx} and {@code variants/<id>.json}); empty when the model ships none for that id. The
+     * operator checks that they were trained for this backbone before it uses them.
+     *
+     * @since 1.3
+     */
+    Optional<TrainedVariant> trainedVariant(String variantId);
 }

@@ -54,6 +54,8 @@ public final class BackboneArtifacts {
     private final List<float[]> calibrationImages;
     private final int classCount;
     private final boolean batchOfOne;
+    /** The model's other files (trained variants) by path relative to the descriptor; null when absent. */
+    private volatile Function<String, InputStream> files = path -> null;
 
     private BackboneArtifacts(ModelDescriptor descriptor, ModelProto model, String sha256, SlotManifest manifest,
             List<float[]> calibrationImages) {
@@ -120,7 +122,21 @@ public final class BackboneArtifacts {
                 throw new InvalidModelException("cannot read " + descriptor.calibration() + ": " + e.getMessage(), e);
             }
         }
-        return of(descriptor, onnx, manifest, calibration);
+        BackboneArtifacts artifacts = of(descriptor, onnx, manifest, calibration);
+        artifacts.files = path -> files.apply(folder + path);
+        return artifacts;
+    }
+
+    /**
+     * Another file of the model, by its path relative to the descriptor (e.g. {@code variants/<id>.onnx}): its
+     * bytes, or empty when the model has no such file.
+     */
+    public Optional<byte[]> file(String path) {
+        try (InputStream in = files.apply(path)) {
+            return in == null ? Optional.empty() : Optional.of(in.readAllBytes());
+        } catch (IOException | RuntimeException e) {
+            throw new InvalidModelException("cannot read " + path + " of model " + id() + ": " + e.getMessage(), e);
+        }
     }
 
     /** A model from its parts; throws {@link InvalidModelException} saying what does not fit. */

@@ -4,19 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.io.IOException;
-import java.net.URL;
-import java.net.URLClassLoader;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 import io.morphgate.api.slot.SlotCatalog;
 import io.morphgate.api.slot.SlotSpec;
+import io.morphgate.api.slot.TrainedVariant;
 import io.morphgate.api.variant.OperatorKind;
 import io.morphgate.api.variant.Provenance;
 import io.morphgate.onnx.GraphBuilder;
@@ -26,16 +25,16 @@ import io.morphgate.operator.kit.testing.FakeOperatorFramework;
 class TrainedVariantsTest {
 
     private static final SlotCatalog CATALOG = FakeOperatorFramework.catalog(false);
+    /** What the model ships: {@code variants/<id>.onnx} and {@code .json}, as a model bundle lays them out. */
+    private final Map<String, TrainedVariant> shipped = new HashMap<>();
+    private final SlotCatalog model = FakeOperatorFramework.catalog(false, id -> Optional.ofNullable(shipped.get(id)));
     private static final SlotSpec CONV4 = FakeOperatorFramework.SLOTS.get(3);
-
-    @TempDir
-    Path bundle;
 
     @Test
     void shippedTrainedParametersForThisBackboneReplaceTheSeededOnes() throws IOException {
         BlockVariant seeded = variant("op-conv4", 1f);
         ship("op-conv4", graph(2f), CATALOG.backboneId(), 0.913);
-        BlockVariant chosen = TrainedVariants.preferTrained(loader(), CATALOG, List.of(seeded)).get(0);
+        BlockVariant chosen = TrainedVariants.preferTrained(model, List.of(seeded)).get(0);
         assertEquals(Provenance.TRAINED, chosen.descriptor().provenance());
         assertEquals(0.913, chosen.descriptor().expectedAccuracy().getAsDouble(), 1e-12);
         assertEquals("feature matching then fine-tuning", chosen.descriptor().provenanceDetail());
@@ -46,22 +45,21 @@ class TrainedVariantsTest {
     void parametersTrainedForAnotherBackboneAreNotUsed() throws IOException {
         BlockVariant seeded = variant("op-conv4", 1f);
         ship("op-conv4", graph(2f), "some-other-backbone", 0.9);
-        assertSame(seeded, TrainedVariants.preferTrained(loader(), CATALOG, List.of(seeded)).get(0));
+        assertSame(seeded, TrainedVariants.preferTrained(model, List.of(seeded)).get(0));
     }
 
     @Test
     void unusableShippedFilesLeaveTheSeededVariant() throws IOException {
         BlockVariant seeded = variant("op-conv4", 1f);
-        Files.createDirectories(bundle.resolve("variants"));
-        Files.writeString(bundle.resolve("variants/op-conv4.onnx"), "not onnx");
-        Files.writeString(bundle.resolve("variants/op-conv4.json"), "{\"backboneId\": \"" + CATALOG.backboneId() + "\"}");
-        assertSame(seeded, TrainedVariants.preferTrained(loader(), CATALOG, List.of(seeded)).get(0));
+        shipped.put("op-conv4", new TrainedVariant("op-conv4", "not onnx".getBytes(StandardCharsets.UTF_8),
+                ("{\"backboneId\": \"" + CATALOG.backboneId() + "\"}").getBytes(StandardCharsets.UTF_8)));
+        assertSame(seeded, TrainedVariants.preferTrained(model, List.of(seeded)).get(0));
     }
 
     @Test
     void variantsWithoutShippedFilesStayAsTheyAre() throws IOException {
         BlockVariant seeded = variant("op-conv4", 1f);
-        assertSame(seeded, TrainedVariants.preferTrained(loader(), CATALOG, List.of(seeded)).get(0));
+        assertSame(seeded, TrainedVariants.preferTrained(model, List.of(seeded)).get(0));
     }
 
     private BlockVariant variant(String id, float weight) {
@@ -79,15 +77,9 @@ class TrainedVariantsTest {
         return g.output(x, "output", 64, 7, 7).build();
     }
 
-    private void ship(String id, ModelProto graph, String backboneId, double accuracy) throws IOException {
-        Files.createDirectories(bundle.resolve("variants"));
-        OnnxModelIO.write(graph, bundle.resolve("variants/" + id + ".onnx"));
-        Files.writeString(bundle.resolve("variants/" + id + ".json"), "{\"id\": \"" + id + "\", \"slot\": \"conv4\", "
-                + "\"backboneId\": \"" + backboneId + "\", \"testAccuracy\": " + accuracy
-                + ", \"training\": \"feature matching then fine-tuning\"}");
-    }
-
-    private ClassLoader loader() throws IOException {
-        return new URLClassLoader(new URL[] {bundle.toUri().toURL()}, null);
+    private void ship(String id, ModelProto graph, String backboneId, double accuracy) {
+        shipped.put(id, new TrainedVariant(id, OnnxModelIO.write(graph), ("{\"id\": \"" + id + "\", \"slot\": "
+                + "\"conv4\", \"backboneId\": \"" + backboneId + "\", \"testAccuracy\": " + accuracy
+                + ", \"training\": \"feature matching then fine-tuning\"}").getBytes(StandardCharsets.UTF_8)));
     }
 }

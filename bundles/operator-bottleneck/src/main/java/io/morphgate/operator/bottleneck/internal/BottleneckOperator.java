@@ -40,7 +40,7 @@ public class BottleneckOperator {
                 block.variant(slot, beta).ifPresent(variants::add);
             }
         }
-        variants = TrainedVariants.preferTrained(getClass().getClassLoader(), catalog, variants);
+        variants = TrainedVariants.preferTrained(catalog, variants);
         offer = OperatorOffer.of(context, "bottleneck", catalog, variants,
                 config.derived() ? Arrays.stream(config.betas()).boxed().toList() : List.of(),
                 new BottleneckDerivation(catalog.backboneId()));

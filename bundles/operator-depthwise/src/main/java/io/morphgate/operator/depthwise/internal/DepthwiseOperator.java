@@ -39,7 +39,7 @@ public class DepthwiseOperator {
                 block.variant(slot, m).ifPresent(variants::add);
             }
         }
-        variants = TrainedVariants.preferTrained(getClass().getClassLoader(), catalog, variants);
+        variants = TrainedVariants.preferTrained(catalog, variants);
         offer = OperatorOffer.of(context, "depthwise", catalog, variants,
                 config.derived() ? Arrays.stream(config.depthMultipliers()).boxed().toList() : List.of(),
                 new DepthwiseDerivation(catalog.backboneId()));

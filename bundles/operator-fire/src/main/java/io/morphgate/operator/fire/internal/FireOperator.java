@@ -39,7 +39,7 @@ public class FireOperator {
                 block.variant(slot, ratio).ifPresent(variants::add);
             }
         }
-        variants = TrainedVariants.preferTrained(getClass().getClassLoader(), catalog, variants);
+        variants = TrainedVariants.preferTrained(catalog, variants);
         offer = OperatorOffer.of(context, "fire", catalog, variants);
     }
 

@@ -15,6 +15,7 @@ import org.osgi.framework.ServiceRegistration;
 import io.morphgate.api.slot.SlotCatalog;
 import io.morphgate.api.slot.SlotSpec;
 import io.morphgate.api.slot.SlotWeights;
+import io.morphgate.api.slot.TrainedVariant;
 import io.morphgate.api.slot.TensorShape;
 import io.morphgate.api.variant.OperatorVariant;
 import io.morphgate.api.variant.VariantProperties;
@@ -43,6 +44,12 @@ public final class FakeOperatorFramework {
 
     /** The backbone's slots; with weights when {@code publishesWeights}, never with calibration inputs. */
     public static SlotCatalog catalog(boolean publishesWeights) {
+        return catalog(publishesWeights, id -> Optional.empty());
+    }
+
+    /** As {@link #catalog(boolean)}, with the trained variants the model ships. */
+    public static SlotCatalog catalog(boolean publishesWeights,
+            java.util.function.Function<String, Optional<TrainedVariant>> trained) {
         return new SlotCatalog() {
             @Override
             public String backboneId() {
@@ -73,6 +80,11 @@ public final class FakeOperatorFramework {
             @Override
             public OptionalDouble fullModelAccuracy() {
                 return OptionalDouble.empty();
+            }
+
+            @Override
+            public Optional<TrainedVariant> trainedVariant(String variantId) {
+                return trained.apply(variantId);
             }
         };
     }

@@ -39,7 +39,7 @@ public class LowRankOperator {
                 block.variant(slot, beta).ifPresent(variants::add);
             }
         }
-        variants = TrainedVariants.preferTrained(getClass().getClassLoader(), catalog, variants);
+        variants = TrainedVariants.preferTrained(catalog, variants);
         offer = OperatorOffer.of(context, "low-rank", catalog, variants,
                 config.derived() ? Arrays.stream(config.betas()).boxed().toList() : List.of(),
                 new LowRankDerivation(catalog.backboneId()));

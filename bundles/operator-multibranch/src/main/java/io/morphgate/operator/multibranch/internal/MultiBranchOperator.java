@@ -40,7 +40,7 @@ public class MultiBranchOperator {
                 block.variant(slot, k).ifPresent(variants::add);
             }
         }
-        variants = TrainedVariants.preferTrained(getClass().getClassLoader(), catalog, variants);
+        variants = TrainedVariants.preferTrained(catalog, variants);
         offer = OperatorOffer.of(context, "multi-branch", catalog, variants);
     }
 
