@@ -12,7 +12,7 @@ label_a=$1 dist_a=$2 label_b=$3 dist_b=$4 runs=${5:-5}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export JAVA_OPTS="-Xmx64m"
-features=morphgate-core,morphgate-operator-lowrank,morphgate-control
+features=morphgate-core,morphgate-model-fashion-mnist,morphgate-operator-lowrank,morphgate-control
 
 ready_ms() { grep -o 'ready in [0-9]* ms' "$1" | grep -o '[0-9]*' || echo NA; }
 median() { sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }

@@ -28,7 +28,7 @@ bundles=$(grep -o '([0-9]* bundles active)' "$work/fresh.log")
 rm -rf "$work/data"
 set +e
 /usr/bin/time -v "$dist/bin/morphgate" --data-dir "$work/data" \
-  --features morphgate-core,morphgate-operator-lowrank,morphgate-demo --demo >"$work/demo.log" 2>"$work/time.log"
+  --features morphgate-core,morphgate-model-fashion-mnist,morphgate-operator-lowrank,morphgate-demo --demo >"$work/demo.log" 2>"$work/time.log"
 demo_exit=$?
 set -e
 # the launcher logs to stderr: time -v output is appended to the same file
@@ -55,7 +55,7 @@ Goal: ready in at most 3 s.
 
 ## Demo under -Xmx64m
 
-\`--features morphgate-core,morphgate-operator-lowrank,morphgate-demo --demo\`: the demo client classifies a
+\`--features morphgate-core,morphgate-model-fashion-mnist,morphgate-operator-lowrank,morphgate-demo --demo\`: the demo client classifies a
 Fashion-MNIST test image a second while the launcher stops and restarts the low-rank operator bundle.
 
 | exit code | images classified | swaps committed | OutOfMemoryError lines | max RSS (heap capped, ONNX Runtime is native) |

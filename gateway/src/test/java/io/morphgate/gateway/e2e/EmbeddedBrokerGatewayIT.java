@@ -42,7 +42,8 @@ class EmbeddedBrokerGatewayIT {
         int port = freePort();
         List<String> connection = List.of("-h", "127.0.0.1", "-p", String.valueOf(port));
         try (InstalledGateway gateway = InstalledGateway.install(dir.resolve("gateway"),
-                List.of("morphgate-core", "morphgate-operator-lowrank", "morphgate-control"), Map.of(),
+                List.of("morphgate-core", "morphgate-model-fashion-mnist",
+                        "morphgate-operator-lowrank", "morphgate-control"), Map.of(),
                 List.of("--broker-port", String.valueOf(port), "--gateway-id", "gateway-1"))) {
             gateway.start();
             Subscriber cloud = awaitSubscribed(connection, gateway);

@@ -84,7 +84,8 @@ abstract class GatewayOverMosquitto {
                 "morphgate.demo", Map.of("intervalMillis:Long", 50)));
         configuration.putAll(extraConfiguration());
         gateway = InstalledGateway.install(dir.resolve("gateway"),
-                List.of("morphgate-core", "morphgate-operator-lowrank", "morphgate-control", "morphgate-demo"),
+                List.of("morphgate-core", "morphgate-model-fashion-mnist",
+                        "morphgate-operator-lowrank", "morphgate-control", "morphgate-demo"),
                 configuration,
                 List.of("--gateway-id", "gateway-1", "--broker-url", "ssl://localhost:" + broker.tlsPort()));
         signer.trustOn(gateway.trustedKeys());

@@ -66,7 +66,8 @@ class LoadDrillBenchmark {
         String loadAverage;
         try (Mosquitto broker = Mosquitto.start(Files.createDirectories(dir.resolve("mosquitto")));
                 InstalledGateway gateway = InstalledGateway.install(dir.resolve("gateway"),
-                        List.of("morphgate-core", "morphgate-operator-lowrank", "morphgate-control", "morphgate-serving"),
+                        List.of("morphgate-core", "morphgate-model-fashion-mnist",
+                        "morphgate-operator-lowrank", "morphgate-control", "morphgate-serving"),
                         Map.of("morphgate.control.mqtt", Map.of(
                                 "brokerUrl", "ssl://localhost:" + broker.tlsPort(),
                                 "gatewayId", "gateway-1",

@@ -54,7 +54,8 @@ class MosquittoControlBenchmark {
                     "repository/io/morphgate/morphgate-operator-fire/0.1.0-SNAPSHOT/morphgate-operator-fire-0.1.0-SNAPSHOT.jar"));
             String fireUrl = jars.publish("fire.jar", fireJar);
             try (InstalledGateway gateway = InstalledGateway.install(dir.resolve("gateway"),
-                    List.of("morphgate-core", "morphgate-operator-lowrank", "morphgate-control"),
+                    List.of("morphgate-core", "morphgate-model-fashion-mnist",
+                        "morphgate-operator-lowrank", "morphgate-control"),
                     Map.of("morphgate.control.mqtt", Map.of(
                             "brokerUrl", "ssl://localhost:" + broker.tlsPort(),
                             "gatewayId", "gateway-1",
