@@ -33,6 +33,7 @@ public final class EventPublisher {
     }
 
     public void policy(PolicyDecision decision) {
-        outbox.publish("event/policy", Json.bytes(PolicyJson.decision(decision)), false);
+        // figures and limits that are not known or not set are left out of this event (docs/protocol.md)
+        outbox.publish("event/policy", Json.bytesWithoutNulls(PolicyJson.decision(decision)), false);
     }
 }
