@@ -2,6 +2,8 @@ package io.morphgate.control.mqtt.internal.handler;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -17,7 +19,16 @@ final class ArtifactArguments {
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     private static final Set<String> SCHEMES = Set.of("http", "https", "file", "upload");
 
+    private static final List<String> FIELDS = List.of("url", "sha256", "signature", "keyId", "size");
+
     private ArtifactArguments() {
+    }
+
+    /** The artifact's fields under {@code prefix} ({@code "artifact."}, {@code "bundles[]."}), and {@code others}. */
+    static Set<String> fields(String prefix, String... others) {
+        Set<String> fields = new HashSet<>(List.of(others));
+        FIELDS.forEach(f -> fields.add(prefix + f));
+        return Set.copyOf(fields);
     }
 
     static Artifact read(Arguments artifact, String path) throws CommandException {

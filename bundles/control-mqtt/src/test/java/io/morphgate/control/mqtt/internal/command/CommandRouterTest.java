@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -37,9 +38,17 @@ class CommandRouterTest {
     @BeforeEach
     void setUp() {
         executor = Executors.newFixedThreadPool(2);
-        handlers.put("echo", c -> {
-            echoes.incrementAndGet();
-            return CompletableFuture.completedFuture(Reply.ok(c, new JsonPrimitive(c.arguments().requiredString("text"))));
+        handlers.put("echo", new CommandHandler() {
+            @Override
+            public CompletableFuture<Reply> handle(Command c) throws CommandException {
+                echoes.incrementAndGet();
+                return CompletableFuture.completedFuture(Reply.ok(c, new JsonPrimitive(c.arguments().requiredString("text"))));
+            }
+
+            @Override
+            public Set<String> fields() {
+                return Set.of("text");
+            }
         });
         router = new CommandRouter(handlers, new ReplyStore(dir, 10), outbox, executor, 1024, Duration.ofSeconds(2));
     }
@@ -114,6 +123,26 @@ class CommandRouterTest {
         JsonObject error = outbox.await("reply/r-5", 1).json().getAsJsonObject("error");
         assertEquals(ErrorCodes.INVALID_ARGUMENT, error.get("code").getAsString());
         assertEquals("text", error.get("field").getAsString());
+    }
+
+    @Test
+    void anUnknownFieldIsRefusedNamingItBeforeTheHandlerRuns() throws Exception {
+        send("echo", "{\"requestId\":\"u-1\",\"text\":\"hi\",\"txt\":\"typo\"}");
+        JsonObject reply = outbox.await("reply/u-1", 1).json();
+        JsonObject error = reply.getAsJsonObject("error");
+        assertEquals(ErrorCodes.INVALID_ARGUMENT, error.get("code").getAsString());
+        assertEquals("txt", error.get("field").getAsString());
+        assertTrue(error.get("message").getAsString().contains("[requestId, text]"), error.toString());
+        assertEquals(0, echoes.get(), "the handler did not run");
+        // a verb that takes no field refuses any
+        send("slow-free", "{\"requestId\":\"u-2\",\"verbose\":true}");
+        assertEquals(ErrorCodes.UNKNOWN_VERB, code(outbox.await("reply/u-2", 1).json()), "unknown verb first");
+        handlers.put("plain", c -> CompletableFuture.completedFuture(Reply.ok(c, new JsonPrimitive("ran"))));
+        router = new CommandRouter(handlers, new ReplyStore(dir, 10), outbox, executor, 1024, Duration.ofSeconds(2));
+        send("plain", "{\"requestId\":\"u-3\",\"verbose\":true}");
+        assertEquals("verbose", outbox.await("reply/u-3", 1).json().getAsJsonObject("error").get("field").getAsString());
+        send("plain", "{\"requestId\":\"u-4\"}");
+        assertEquals("ran", outbox.await("reply/u-4", 1).json().get("result").getAsString());
     }
 
     @Test

@@ -158,6 +158,26 @@ class HandlerArgumentsTest {
     }
 
     @Test
+    void budgetReplyOnTheWireHasUnsetLimitsAsNull() throws Exception {
+        var stored = new java.util.Hashtable<String, Object>();
+        var configuration = (org.osgi.service.cm.Configuration) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {org.osgi.service.cm.Configuration.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "getProperties" -> stored;
+                    case "updateIfDifferent" -> true;
+                    default -> null;
+                });
+        var admin = (org.osgi.service.cm.ConfigurationAdmin) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {org.osgi.service.cm.ConfigurationAdmin.class},
+                (proxy, method, args) -> method.getName().equals("getConfiguration") ? configuration : null);
+        var reply = new BudgetHandler(() -> Optional.of(admin), () -> true)
+                .handle(Fakes.command("budget", "{\"requestId\":\"r-1\",\"maxMacs\":5000}")).toCompletableFuture().get();
+        String wire = io.morphgate.control.mqtt.internal.command.Json.text(reply.toJson());
+        assertTrue(wire.contains("\"result\":{\"maxLatencyMillis\":null,\"maxMacs\":5000,\"maxParams\":null,"
+                + "\"maxMemoryBytes\":null,\"policyActive\":true}"), wire);
+    }
+
+    @Test
     void budgetInForceShowsUnsetLimitsAsNull() {
         var properties = new java.util.Hashtable<String, Object>(Map.of("maxMacs", 1000L, "maxLatencyMillis", 2.5));
         var json = BudgetHandler.inForce(properties);
