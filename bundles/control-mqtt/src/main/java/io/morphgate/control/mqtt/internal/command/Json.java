@@ -1,11 +1,16 @@
 package io.morphgate.control.mqtt.internal.command;
 
 import java.io.IOException;
+import java.io.Reader;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.Set;
 
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
@@ -35,18 +40,70 @@ public final class Json {
     private Json() {
     }
 
-    /** Parses one JSON document, strictly (no comments, no unquoted names, nothing after it). */
+    /**
+     * Parses one JSON document, strictly (no comments, no unquoted names, nothing after it, no name twice in one
+     * object: Gson would keep the last one silently, even for {@code requestId}).
+     */
     public static JsonElement parse(String text) throws CommandException {
         checkNesting(text);
-        try (JsonReader reader = new JsonReader(new StringReader(text))) {
+        try (JsonReader reader = new UniqueNamesReader(new StringReader(text))) {
             reader.setStrictness(Strictness.STRICT);
             JsonElement element = JsonParser.parseReader(reader);
             if (reader.peek() != JsonToken.END_DOCUMENT) {
                 throw new CommandException(ErrorCodes.MALFORMED_JSON, "unexpected content after the JSON document");
             }
             return element;
+        } catch (DuplicateName e) {
+            throw new CommandException(ErrorCodes.MALFORMED_JSON, "the name '" + e.name + "' appears twice in one "
+                    + "object (at " + e.path + "); give each field once");
         } catch (JsonParseException | IOException | IllegalStateException e) {
             throw new CommandException(ErrorCodes.MALFORMED_JSON, "not valid JSON: " + rootMessage(e));
+        }
+    }
+
+    /** A reader that refuses a name seen before in the same object (Gson's tree reads through these methods). */
+    private static final class UniqueNamesReader extends JsonReader {
+
+        private final Deque<Set<String>> names = new ArrayDeque<>();
+
+        UniqueNamesReader(Reader in) {
+            super(in);
+        }
+
+        @Override
+        public void beginObject() throws IOException {
+            super.beginObject();
+            names.push(new HashSet<>());
+        }
+
+        @Override
+        public void endObject() throws IOException {
+            super.endObject();
+            names.pop();
+        }
+
+        @Override
+        public String nextName() throws IOException {
+            String name = super.nextName();
+            if (!names.isEmpty() && !names.peek().add(name)) {
+                String path = getPath();
+                throw new DuplicateName(name, path.startsWith("$.") ? path.substring(2) : path);
+            }
+            return name;
+        }
+    }
+
+    private static final class DuplicateName extends RuntimeException {
+
+        private static final long serialVersionUID = 1L;
+
+        final String name;
+        final String path;
+
+        DuplicateName(String name, String path) {
+            super(name, null, false, false);
+            this.name = name;
+            this.path = path;
         }
     }
 

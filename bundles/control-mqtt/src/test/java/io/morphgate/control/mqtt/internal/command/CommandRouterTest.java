@@ -146,6 +146,33 @@ class CommandRouterTest {
     }
 
     @Test
+    void aRepeatedNameIsMalformedNamingItAndNotStored() throws Exception {
+        send("echo", "{\"requestId\":\"d-1\",\"text\":\"a\",\"requestId\":\"d-2\"}");
+        JsonObject error = outbox.await("reply/d-1", 1).json().getAsJsonObject("error");
+        assertEquals(ErrorCodes.MALFORMED_JSON, error.get("code").getAsString());
+        assertTrue(error.get("message").getAsString().contains("'requestId' appears twice"), error.toString());
+        send("echo", "{\"requestId\":\"d-3\",\"text\":\"a\",\"text\":\"b\"}");
+        assertEquals(ErrorCodes.MALFORMED_JSON, code(outbox.await("reply/d-3", 1).json()));
+        awaitAcks(2);
+        assertEquals(0, echoes.get(), "nothing ran");
+        assertTrue(outbox.messages.stream().noneMatch(m -> m.topic().equals("reply/d-2")));
+        // not stored: the same id, fixed, runs
+        send("echo", "{\"requestId\":\"d-3\",\"text\":\"b\"}");
+        assertEquals("b", outbox.await("reply/d-3", 2).json().get("result").getAsString());
+    }
+
+    @Test
+    void aRepeatedNameInANestedObjectIsNamedWithItsPath() {
+        CommandException e = org.junit.jupiter.api.Assertions.assertThrows(CommandException.class, () -> Json.parse(
+                "{\"requestId\":\"r\",\"bundles\":[{\"url\":\"a\"},{\"sha256\":\"x\",\"url\":\"b\",\"sha256\":\"y\"}]}"));
+        assertEquals(ErrorCodes.MALFORMED_JSON, e.code());
+        assertTrue(e.getMessage().contains("'sha256' appears twice in one object (at bundles[1].sha256)"), e.getMessage());
+        // the same name in different objects is fine
+        org.junit.jupiter.api.Assertions.assertDoesNotThrow(() -> Json.parse(
+                "{\"requestId\":\"r\",\"a\":{\"url\":1},\"b\":{\"url\":2,\"c\":{\"url\":3}},\"url\":4}"));
+    }
+
+    @Test
     void payloadOverTheLimit() throws Exception {
         send("echo", "{\"requestId\":\"r-6\",\"text\":\"" + "x".repeat(2000) + "\"}");
         assertEquals(ErrorCodes.PAYLOAD_TOO_LARGE, code(outbox.await("reply/r-6", 1).json()));
