@@ -16,8 +16,20 @@ public final class EventPublisher {
         this.outbox = outbox;
     }
 
+    /**
+     * A job's progress, {@code "final": false}. The deployer also reports the stage a job ends in (COMMITTED,
+     * ROLLED_BACK, FAILED) as progress; that is not published: {@link #outcome} publishes it once, as the final event.
+     */
     public void progress(JobProgress progress) {
+        if (isEnd(progress.stage())) {
+            return;
+        }
         outbox.publish("event/job", Json.bytes(ModelJson.progress(progress)), false);
+    }
+
+    private static boolean isEnd(JobProgress.Stage stage) {
+        return stage == JobProgress.Stage.COMMITTED || stage == JobProgress.Stage.ROLLED_BACK
+                || stage == JobProgress.Stage.FAILED;
     }
 
     public void outcome(JobOutcome outcome) {

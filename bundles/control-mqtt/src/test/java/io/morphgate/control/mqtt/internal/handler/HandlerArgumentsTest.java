@@ -84,6 +84,11 @@ class HandlerArgumentsTest {
                 "artifact.sha256");
         refused(install, "install", "{\"requestId\":\"r-1\",\"artifact\":{\"url\":\"https://x/y.jar\",\"sha256\":\""
                 + "a".repeat(64) + "\",\"size\":-1}}", "artifact.size");
+        // a signature that is not base64, or not the 64 bytes of an Ed25519 signature, is malformed, not a mismatch
+        refused(install, "install", "{\"requestId\":\"r-1\",\"artifact\":{\"url\":\"https://x/y.jar\",\"sha256\":\""
+                + "a".repeat(64) + "\",\"signature\":\"not base64!\",\"keyId\":\"k\"}}", "artifact.signature");
+        refused(install, "install", "{\"requestId\":\"r-1\",\"artifact\":{\"url\":\"https://x/y.jar\",\"sha256\":\""
+                + "a".repeat(64) + "\",\"signature\":\"c2ln\",\"keyId\":\"k\"}}", "artifact.signature");
         refused(new UpdateHandler(() -> Optional.of(jobs), events), "update",
                 "{\"requestId\":\"r-1\",\"artifact\":{}}", "symbolicName");
         refused(new StopHandler(() -> Optional.of(jobs), events), "stop", "{\"requestId\":\"r-1\"}",
@@ -98,6 +103,8 @@ class HandlerArgumentsTest {
         refused(feature, "install-feature", "{\"requestId\":\"r-1\",\"id\":\"f\",\"bundles\":[]}", "bundles");
         refused(feature, "install-feature", "{\"requestId\":\"r-1\",\"id\":\"f\",\"bundles\":[{\"url\":\"https://x\"}]}",
                 "bundles[0].sha256");
+        refused(feature, "install-feature", "{\"requestId\":\"r-1\",\"id\":\"f\",\"bundles\":[{\"url\":\"https://x\","
+                + "\"sha256\":\"" + "a".repeat(64) + "\",\"signature\":\"%%\"}]}", "bundles[0].signature");
         assertTrue(jobs.requests.isEmpty(), "no job submitted on refused arguments");
     }
 
