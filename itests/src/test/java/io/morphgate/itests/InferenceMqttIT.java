@@ -162,6 +162,9 @@ public class InferenceMqttIT extends TestSupport {
         expectError("json", "not json".getBytes(StandardCharsets.UTF_8), "MALFORMED_REQUEST");
         expectError("f32", new byte[100], "WRONG_SHAPE");
         expectError("f32", nan, "INVALID_VALUE");
+        String jsonZeros = new String(ServingInputs.json(zeros), StandardCharsets.UTF_8);
+        expectError("json", jsonZeros.replaceFirst("0\\.0", "NaN").getBytes(StandardCharsets.UTF_8), "INVALID_VALUE");
+        expectError("json", jsonZeros.replaceFirst("0\\.0", "Infinity").getBytes(StandardCharsets.UTF_8), "INVALID_VALUE");
         expectError("png", Arrays.copyOf(png, 40), "CORRUPT_IMAGE");
         expectError("jpeg", png, "CORRUPT_IMAGE");
         expectError("png", hugePng, "IMAGE_TOO_LARGE");

@@ -9,7 +9,15 @@ public class DeploymentException extends Exception {
     public enum Code {
         INVALID_ARGUMENT, BUSY, PROTECTED_BUNDLE, NO_SUCH_BUNDLE, NO_SUCH_FEATURE, PAYLOAD_TOO_LARGE,
         DOWNLOAD_FAILED, HASH_MISMATCH, SIGNATURE_MISSING, SIGNATURE_INVALID, UNTRUSTED_KEY, NOT_A_BUNDLE,
-        RESOLVE_FAILED, START_FAILED, HEALTH_CHECK_FAILED, INTERNAL
+        RESOLVE_FAILED, START_FAILED, HEALTH_CHECK_FAILED,
+        /**
+         * A restart (of the gateway or the deployer) cut the job off; it was rolled back at the next start. Nothing is
+         * wrong with the request: it can be sent again with a new request id.
+         *
+         * @since 2.1
+         */
+        INTERRUPTED,
+        INTERNAL
     }
 
     private final Code code;

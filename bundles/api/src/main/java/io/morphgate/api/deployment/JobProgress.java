@@ -10,8 +10,17 @@ package io.morphgate.api.deployment;
  */
 public record JobProgress(String requestId, Stage stage, int percent, String message) {
 
-    /** The stages of a job, in order; a job ends in COMMITTED, ROLLED_BACK or FAILED. */
+    /**
+     * The stages of a job, in order; a job ends in COMMITTED, ROLLED_BACK or FAILED. Installs, updates and starts go
+     * through QUEUED, DOWNLOADING, VERIFYING, INSTALLING, STARTING, HEALTH_CHECK (those that apply); a stop through
+     * QUEUED, STOPPING; an uninstall (of a bundle or a feature) through QUEUED, UNINSTALLING.
+     */
     public enum Stage {
-        QUEUED, DOWNLOADING, VERIFYING, INSTALLING, STARTING, HEALTH_CHECK, COMMITTED, ROLLED_BACK, FAILED
+        QUEUED, DOWNLOADING, VERIFYING, INSTALLING, STARTING, HEALTH_CHECK,
+        /** @since 2.1 */
+        STOPPING,
+        /** @since 2.1 */
+        UNINSTALLING,
+        COMMITTED, ROLLED_BACK, FAILED
     }
 }

@@ -27,6 +27,7 @@ final class ArtifactVerifier {
     private static final System.Logger LOG = System.getLogger(ArtifactVerifier.class.getName());
     /** A jar may unpack to this many times the size limit in total. */
     private static final long UNPACKED_FACTOR = 8;
+    static final int ED25519_SIGNATURE_BYTES = 64;
 
     private final TrustedKeys keys;
     private final boolean requireSignature;
@@ -70,13 +71,32 @@ final class ArtifactVerifier {
         } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
             throw new DeploymentException(Code.UNTRUSTED_KEY, "trusted key '" + keyId + "' cannot be read: " + e, e);
         }
-        if (!signatureHolds(key, artifact.signature().get(), jar)) {
+        byte[] signature = decodeSignature(artifact);
+        if (!signatureHolds(key, signature, jar)) {
             throw new DeploymentException(Code.SIGNATURE_INVALID, "signature of " + artifact.source()
                     + " does not match its bytes under key '" + keyId + "'");
         }
     }
 
-    private static boolean signatureHolds(PublicKey key, String signature, Path jar) throws DeploymentException {
+    /** The signature's bytes; INVALID_ARGUMENT (not SIGNATURE_INVALID) when it is not base64 of an Ed25519 size. */
+    static byte[] decodeSignature(Artifact artifact) throws DeploymentException {
+        String text = artifact.signature().orElse("").trim();
+        byte[] bytes;
+        try {
+            bytes = Base64.getDecoder().decode(text);
+        } catch (IllegalArgumentException e) {
+            throw new DeploymentException(Code.INVALID_ARGUMENT, "the signature of " + artifact.source()
+                    + " is not base64 (" + e.getMessage() + "); expected the 64 bytes of an Ed25519 signature in "
+                    + "base64");
+        }
+        if (bytes.length != ED25519_SIGNATURE_BYTES) {
+            throw new DeploymentException(Code.INVALID_ARGUMENT, "the signature of " + artifact.source() + " has "
+                    + bytes.length + " bytes; an Ed25519 signature has " + ED25519_SIGNATURE_BYTES);
+        }
+        return bytes;
+    }
+
+    private static boolean signatureHolds(PublicKey key, byte[] signature, Path jar) throws DeploymentException {
         try (InputStream in = Files.newInputStream(jar)) {
             Signature verifier = Signature.getInstance("Ed25519");
             verifier.initVerify(key);
@@ -84,8 +104,8 @@ final class ArtifactVerifier {
             for (int n; (n = in.read(buffer)) >= 0; ) {
                 verifier.update(buffer, 0, n);
             }
-            return verifier.verify(Base64.getDecoder().decode(signature.trim()));
-        } catch (IllegalArgumentException | GeneralSecurityException e) {
+            return verifier.verify(signature);
+        } catch (GeneralSecurityException e) {
             return false;
         } catch (IOException e) {
             throw new DeploymentException(Code.INTERNAL, "cannot read " + jar + ": " + e, e);

@@ -38,7 +38,7 @@ final class BundleCommands {
 
     void stop(Bundle bundle, JobRun run) throws DeploymentException {
         ProtectedBundles.check(bundle, "stop");
-        run.stage(Stage.STARTING, 50, "stopping " + FrameworkOps.name(bundle));
+        run.stage(Stage.STOPPING, 50, "stopping " + FrameworkOps.name(bundle));
         ops.stop(bundle);
         run.commit("stopped " + FrameworkOps.name(bundle), List.of(FrameworkOps.name(bundle)));
     }
@@ -46,7 +46,7 @@ final class BundleCommands {
     void uninstall(Bundle bundle, JobRun run) throws DeploymentException {
         ProtectedBundles.check(bundle, "uninstall");
         String name = FrameworkOps.name(bundle);
-        run.stage(Stage.INSTALLING, 50, "uninstalling " + name);
+        run.stage(Stage.UNINSTALLING, 50, "uninstalling " + name);
         if (!ops.uninstallQuietly(bundle)) {
             throw new DeploymentException(DeploymentException.Code.INTERNAL, "uninstalling " + name + " failed");
         }
@@ -63,7 +63,7 @@ final class BundleCommands {
                 bundles.add(bundle.get());
             }
         }
-        run.stage(Stage.INSTALLING, 50, "uninstalling feature " + featureId + ": "
+        run.stage(Stage.UNINSTALLING, 50, "uninstalling feature " + featureId + ": "
                 + bundles.stream().map(FrameworkOps::name).toList());
         List<String> failed = new ArrayList<>();
         bundles.stream().filter(b -> !ops.uninstallQuietly(b)).forEach(b -> failed.add(FrameworkOps.name(b)));

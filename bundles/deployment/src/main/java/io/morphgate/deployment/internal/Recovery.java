@@ -13,7 +13,7 @@ import io.morphgate.api.deployment.JobProgress.Stage;
 /**
  * Jobs a restart cut off, settled at the next start from what the journal says they were changing: bundles an install
  * had installed are uninstalled, an update goes back to the kept jar, a feature removal is completed. START, STOP and
- * UNINSTALL left nothing half done to undo.
+ * UNINSTALL left nothing half done to undo. A job rolled back this way ends with INTERRUPTED: it may be sent again.
  */
 final class Recovery {
 
@@ -49,7 +49,9 @@ final class Recovery {
         }
         List<String> left = record.updatedLocation == null ? List.of()
                 : ops.byLocation(record.updatedLocation).map(FrameworkOps::name).map(List::of).orElse(List.of());
-        run.end(Stage.ROLLED_BACK, DeploymentException.Code.INTERNAL,
-                cutAt + "; " + (undone.isEmpty() ? "nothing to undo" : String.join(", ", undone)), left);
+        // nothing failed but the timing: INTERRUPTED tells the cloud it may send the job again (with a new id)
+        run.end(Stage.ROLLED_BACK, DeploymentException.Code.INTERRUPTED,
+                cutAt + "; " + (undone.isEmpty() ? "nothing to undo" : String.join(", ", undone))
+                        + "; send it again with a new request id", left);
     }
 }

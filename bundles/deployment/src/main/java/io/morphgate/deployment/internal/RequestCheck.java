@@ -82,6 +82,10 @@ final class RequestCheck {
         if (artifact.signature() == null || artifact.keyId() == null || artifact.size() == null) {
             throw invalid("artifact fields signature, keyId and size must be Optional, not null");
         }
+        if (artifact.signature().isPresent()) {
+            // a signature that is not even base64 is refused now, and said so, rather than "does not match" later
+            ArtifactVerifier.decodeSignature(artifact);
+        }
     }
 
     private static DeploymentException invalid(String message) {

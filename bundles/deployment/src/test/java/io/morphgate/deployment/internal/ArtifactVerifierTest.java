@@ -2,6 +2,7 @@ package io.morphgate.deployment.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,7 +71,19 @@ class ArtifactVerifierTest {
         assertEquals(Code.UNTRUSTED_KEY, failure(verifier, artifact(sha, signature, "../keys/cloud-1")));
         String other = TestJars.sign(jar, TestJars.keyPair().getPrivate());
         assertEquals(Code.SIGNATURE_INVALID, failure(verifier, artifact(sha, other, "cloud-1")));
-        assertEquals(Code.SIGNATURE_INVALID, failure(verifier, artifact(sha, "not base64!", "cloud-1")));
+    }
+
+    @Test
+    void aSignatureThatIsNotBase64IsSaidToBeMalformedNotToMismatch() throws Exception {
+        DeploymentException e = assertThrows(DeploymentException.class,
+                () -> verifier.verify(artifact(sha, "not base64!", "cloud-1"), jar));
+        assertEquals(Code.INVALID_ARGUMENT, e.code(), e.getMessage());
+        assertTrue(e.getMessage().contains("is not base64"), e.getMessage());
+        // base64, but not the size of an Ed25519 signature
+        DeploymentException shortOne = assertThrows(DeploymentException.class,
+                () -> verifier.verify(artifact(sha, "c2ln", "cloud-1"), jar));
+        assertEquals(Code.INVALID_ARGUMENT, shortOne.code());
+        assertTrue(shortOne.getMessage().contains("has 3 bytes; an Ed25519 signature has 64"), shortOne.getMessage());
     }
 
     @Test

@@ -33,6 +33,10 @@ final class FakeFramework {
                     case "getHeaders" -> dict;
                     case "getState" -> state[0];
                     case "getVersion" -> org.osgi.framework.Version.emptyVersion;
+                    case "stop" -> {
+                        state[0] = Bundle.RESOLVED;
+                        yield null;
+                    }
                     case "uninstall" -> {
                         state[0] = Bundle.UNINSTALLED;
                         byLocation.remove(location);

@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 import com.google.gson.JsonArray;
@@ -33,6 +35,63 @@ public final class Arguments {
     private Arguments(JsonObject body, String prefix) {
         this.body = body;
         this.prefix = prefix;
+    }
+
+    /**
+     * Refuses a field that is not among {@code declared} (paths as in {@link CommandHandler#fields()}), or
+     * {@code requestId} at the top: INVALID_ARGUMENT naming the first unknown field with its path and listing the
+     * fields known there. Objects and arrays of objects whose members are declared are checked member by member.
+     */
+    public void refuseUnknown(Set<String> declared) throws CommandException {
+        refuseUnknown(body, "", prefix, declared);
+    }
+
+    private static void refuseUnknown(JsonObject object, String schema, String path, Set<String> declared)
+            throws CommandException {
+        for (Map.Entry<String, JsonElement> member : object.entrySet()) {
+            String name = member.getKey();
+            String field = schema + name;
+            if (schema.isEmpty() && "requestId".equals(name)) {
+                continue;
+            }
+            boolean inObject = hasMembers(declared, field + ".");
+            boolean inObjects = hasMembers(declared, field + "[].");
+            if (!declared.contains(field) && !inObject && !inObjects) {
+                Set<String> known = known(declared, schema);
+                throw CommandException.invalidArgument(path + name, "unknown field; "
+                        + (known.isEmpty() ? "none is taken here" : "the fields here are " + known));
+            }
+            JsonElement value = member.getValue();
+            if (inObject && value.isJsonObject()) {
+                refuseUnknown(value.getAsJsonObject(), field + ".", path + name + ".", declared);
+            } else if (inObjects && value.isJsonArray()) {
+                JsonArray items = value.getAsJsonArray();
+                for (int i = 0; i < items.size(); i++) {
+                    if (items.get(i).isJsonObject()) {
+                        refuseUnknown(items.get(i).getAsJsonObject(), field + "[].", path + name + "[" + i + "].",
+                                declared);
+                    }
+                }
+            }
+        }
+    }
+
+    private static boolean hasMembers(Set<String> declared, String prefix) {
+        return declared.stream().anyMatch(d -> d.startsWith(prefix));
+    }
+
+    /** The names declared directly under {@code schema} ({@code requestId} too at the top), sorted. */
+    private static Set<String> known(Set<String> declared, String schema) {
+        Set<String> names = new TreeSet<>();
+        if (schema.isEmpty()) {
+            names.add("requestId");
+        }
+        for (String d : declared) {
+            if (d.startsWith(schema)) {
+                names.add(d.substring(schema.length()).split("[.\\[]", 2)[0]);
+            }
+        }
+        return names;
     }
 
     public boolean has(String name) {

@@ -102,6 +102,8 @@ public final class CommandRouter implements CommandSink {
                     "unknown verb '" + command.verb() + "'; known verbs: " + new TreeSet<>(handlers.keySet())));
         }
         try {
+            // one check for every verb, before its handler runs: a misspelt field is refused, not silently ignored
+            command.arguments().refuseUnknown(handler.fields());
             return handler.handle(command).toCompletableFuture().copy()
                     .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (CommandException | RuntimeException e) {

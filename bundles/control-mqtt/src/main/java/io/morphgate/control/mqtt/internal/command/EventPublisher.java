@@ -16,8 +16,20 @@ public final class EventPublisher {
         this.outbox = outbox;
     }
 
+    /**
+     * A job's progress, {@code "final": false}. The deployer also reports the stage a job ends in (COMMITTED,
+     * ROLLED_BACK, FAILED) as progress; that is not published: {@link #outcome} publishes it once, as the final event.
+     */
     public void progress(JobProgress progress) {
+        if (isEnd(progress.stage())) {
+            return;
+        }
         outbox.publish("event/job", Json.bytes(ModelJson.progress(progress)), false);
+    }
+
+    private static boolean isEnd(JobProgress.Stage stage) {
+        return stage == JobProgress.Stage.COMMITTED || stage == JobProgress.Stage.ROLLED_BACK
+                || stage == JobProgress.Stage.FAILED;
     }
 
     public void outcome(JobOutcome outcome) {
@@ -33,6 +45,7 @@ public final class EventPublisher {
     }
 
     public void policy(PolicyDecision decision) {
-        outbox.publish("event/policy", Json.bytes(PolicyJson.decision(decision)), false);
+        // figures and limits that are not known or not set are left out of this event (docs/protocol.md)
+        outbox.publish("event/policy", Json.bytesWithoutNulls(PolicyJson.decision(decision)), false);
     }
 }

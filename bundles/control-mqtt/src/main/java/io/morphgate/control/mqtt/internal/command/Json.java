@@ -1,19 +1,33 @@
 package io.morphgate.control.mqtt.internal.command;
 
 import java.io.IOException;
+import java.io.Reader;
 import java.io.StringReader;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.Set;
 
-import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
+import com.google.gson.JsonNull;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import com.google.gson.Strictness;
+import com.google.gson.TypeAdapter;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
+import com.google.gson.stream.JsonWriter;
 
-/** Strict JSON in, compact UTF-8 JSON out. */
+/**
+ * Strict JSON in, compact UTF-8 JSON out. What goes out is always JSON: a member whose value is {@code null} is
+ * written as {@code null} (the protocol documents such fields, e.g. an unset budget limit), and a number that is NaN
+ * or infinite, which JSON cannot carry, is written as {@code null} too.
+ */
 public final class Json {
 
     /** Deepest nesting of arrays and objects a command may have; no verb needs more than a few levels. */
@@ -21,24 +35,75 @@ public final class Json {
     /** Longest excerpt of a value quoted back in an error message. */
     static final int EXCERPT_CHARS = 80;
 
-    private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().serializeSpecialFloatingPointValues()
-            .create();
+    private static final TypeAdapter<JsonElement> ELEMENTS = new GsonBuilder().create().getAdapter(JsonElement.class);
 
     private Json() {
     }
 
-    /** Parses one JSON document, strictly (no comments, no unquoted names, nothing after it). */
+    /**
+     * Parses one JSON document, strictly (no comments, no unquoted names, nothing after it, no name twice in one
+     * object: Gson would keep the last one silently, even for {@code requestId}).
+     */
     public static JsonElement parse(String text) throws CommandException {
         checkNesting(text);
-        try (JsonReader reader = new JsonReader(new StringReader(text))) {
+        try (JsonReader reader = new UniqueNamesReader(new StringReader(text))) {
             reader.setStrictness(Strictness.STRICT);
             JsonElement element = JsonParser.parseReader(reader);
             if (reader.peek() != JsonToken.END_DOCUMENT) {
                 throw new CommandException(ErrorCodes.MALFORMED_JSON, "unexpected content after the JSON document");
             }
             return element;
+        } catch (DuplicateName e) {
+            throw new CommandException(ErrorCodes.MALFORMED_JSON, "the name '" + e.name + "' appears twice in one "
+                    + "object (at " + e.path + "); give each field once");
         } catch (JsonParseException | IOException | IllegalStateException e) {
             throw new CommandException(ErrorCodes.MALFORMED_JSON, "not valid JSON: " + rootMessage(e));
+        }
+    }
+
+    /** A reader that refuses a name seen before in the same object (Gson's tree reads through these methods). */
+    private static final class UniqueNamesReader extends JsonReader {
+
+        private final Deque<Set<String>> names = new ArrayDeque<>();
+
+        UniqueNamesReader(Reader in) {
+            super(in);
+        }
+
+        @Override
+        public void beginObject() throws IOException {
+            super.beginObject();
+            names.push(new HashSet<>());
+        }
+
+        @Override
+        public void endObject() throws IOException {
+            super.endObject();
+            names.pop();
+        }
+
+        @Override
+        public String nextName() throws IOException {
+            String name = super.nextName();
+            if (!names.isEmpty() && !names.peek().add(name)) {
+                String path = getPath();
+                throw new DuplicateName(name, path.startsWith("$.") ? path.substring(2) : path);
+            }
+            return name;
+        }
+    }
+
+    private static final class DuplicateName extends RuntimeException {
+
+        private static final long serialVersionUID = 1L;
+
+        final String name;
+        final String path;
+
+        DuplicateName(String name, String path) {
+            super(name, null, false, false);
+            this.name = name;
+            this.path = path;
         }
     }
 
@@ -50,11 +115,55 @@ public final class Json {
     }
 
     public static String text(JsonElement element) {
-        return GSON.toJson(element);
+        return write(element, true);
     }
 
     public static byte[] bytes(JsonElement element) {
         return text(element).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Compact JSON in which members whose value is {@code null} (or NaN, infinite) are left out. */
+    public static byte[] bytesWithoutNulls(JsonElement element) {
+        return write(element, false).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String write(JsonElement element, boolean nulls) {
+        StringWriter out = new StringWriter();
+        try (JsonWriter writer = new FiniteJsonWriter(out)) {
+            writer.setStrictness(Strictness.STRICT);
+            writer.setHtmlSafe(false);
+            writer.setSerializeNulls(nulls);
+            ELEMENTS.write(writer, element == null ? JsonNull.INSTANCE : element);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
+    }
+
+    /** Writes NaN and infinities as {@code null}: JSON has no such numbers. */
+    private static final class FiniteJsonWriter extends JsonWriter {
+
+        FiniteJsonWriter(Writer out) {
+            super(out);
+        }
+
+        @Override
+        public JsonWriter value(double value) throws IOException {
+            return Double.isFinite(value) ? super.value(value) : nullValue();
+        }
+
+        @Override
+        public JsonWriter value(float value) throws IOException {
+            return Float.isFinite(value) ? super.value(value) : nullValue();
+        }
+
+        @Override
+        public JsonWriter value(Number value) throws IOException {
+            if ((value instanceof Double || value instanceof Float) && !Double.isFinite(value.doubleValue())) {
+                return nullValue();
+            }
+            return super.value(value);
+        }
     }
 
     /**

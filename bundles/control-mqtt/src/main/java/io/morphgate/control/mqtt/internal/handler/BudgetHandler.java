@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BooleanSupplier;
@@ -65,7 +66,7 @@ public final class BudgetHandler implements CommandHandler {
             Configuration configuration = cm.getConfiguration(PID, "?");
             Dictionary<String, Object> properties = configuration.getProperties() != null
                     ? configuration.getProperties() : new Hashtable<>();
-            for (String name : fields()) {
+            for (String name : limits()) {
                 if (args.isNull(name)) {
                     properties.remove(name);
                 } else if (changes.get(name) != null) {
@@ -81,14 +82,14 @@ public final class BudgetHandler implements CommandHandler {
         }
     }
 
-    private static String[] fields() {
+    private static String[] limits() {
         return new String[] {LATENCY, LONG_LIMITS[0], LONG_LIMITS[1], LONG_LIMITS[2]};
     }
 
     /** The budget as stored; a limit that is not set is {@code null} (no limit). */
     static JsonObject inForce(Dictionary<String, Object> properties) {
         JsonObject json = new JsonObject();
-        for (String name : fields()) {
+        for (String name : limits()) {
             Object value = properties.get(name);
             if (value instanceof Number n) {
                 json.addProperty(name, n);
@@ -97,5 +98,10 @@ public final class BudgetHandler implements CommandHandler {
             }
         }
         return json;
+    }
+
+    @Override
+    public Set<String> fields() {
+        return Set.of(limits());
     }
 }

@@ -1,5 +1,6 @@
 package io.morphgate.control.mqtt.internal.handler;
 
+import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -30,6 +31,8 @@ import io.morphgate.control.mqtt.internal.command.Reply;
  */
 public abstract class DeploymentHandler implements CommandHandler {
 
+    private static final System.Logger LOG = System.getLogger(DeploymentHandler.class.getName());
+
     private final Supplier<Optional<Deployer>> deployer;
     private final EventPublisher events;
 
@@ -56,8 +59,28 @@ public abstract class DeploymentHandler implements CommandHandler {
         JsonObject accepted = new JsonObject();
         accepted.addProperty("jobId", request.requestId());
         accepted.addProperty("action", request.action().name());
-        CompletionStage<Reply> outcome = job.handle((done, failure) -> finalReply(command, done, failure));
+        CompletableFuture<Reply> outcome = new CompletableFuture<>();
+        job.whenComplete((done, failure) -> {
+            if (done == null && cutOff(failure)) {
+                // the deployer stopped mid-job (a restart): its journal has the job, and when the deployer starts
+                // again it settles it; that outcome (recovered: true) is then published and replaces "accepted"
+                LOG.log(Level.WARNING, "job {0} was cut off by the deployer stopping; its outcome follows when the "
+                        + "deployer starts again", command.requestId());
+                return;
+            }
+            try {
+                outcome.complete(finalReply(command, done, failure));
+            } catch (RuntimeException e) {
+                outcome.completeExceptionally(e);
+            }
+        });
         return CompletableFuture.completedFuture(Reply.accepted(command, accepted, outcome));
+    }
+
+    private static boolean cutOff(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        return cause instanceof InterruptedException;
     }
 
     /** The stored reply once the job has ended, and the final {@code event/job}. */

@@ -3,6 +3,7 @@ package io.morphgate.control.mqtt.internal.handler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
 
@@ -33,5 +34,10 @@ public final class InstallFeatureHandler extends DeploymentHandler {
         }
         return new DeploymentRequest(command.requestId(), Action.INSTALL_FEATURE, Optional.empty(), Optional.empty(),
                 Optional.of(new DeploymentRequest.Feature(id, bundles)));
+    }
+
+    @Override
+    public Set<String> fields() {
+        return ArtifactArguments.fields("bundles[].", "id");
     }
 }

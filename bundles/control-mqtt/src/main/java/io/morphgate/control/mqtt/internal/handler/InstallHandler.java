@@ -1,6 +1,7 @@
 package io.morphgate.control.mqtt.internal.handler;
 
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
 
@@ -24,5 +25,10 @@ public final class InstallHandler extends DeploymentHandler {
         Arguments args = command.arguments();
         return new DeploymentRequest(command.requestId(), Action.INSTALL, Optional.empty(),
                 Optional.of(ArtifactArguments.read(args.requiredObject("artifact"), "artifact")), Optional.empty());
+    }
+
+    @Override
+    public Set<String> fields() {
+        return ArtifactArguments.fields("artifact.");
     }
 }

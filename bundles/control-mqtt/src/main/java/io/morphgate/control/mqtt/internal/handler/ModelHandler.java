@@ -1,6 +1,7 @@
 package io.morphgate.control.mqtt.internal.handler;
 
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -29,6 +30,11 @@ public final class ModelHandler implements CommandHandler {
 
     public ModelHandler(ModelControl model) {
         this.model = model;
+    }
+
+    @Override
+    public Set<String> fields() {
+        return Set.of("action", "id");
     }
 
     @Override

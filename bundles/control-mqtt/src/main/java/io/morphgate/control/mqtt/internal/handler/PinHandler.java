@@ -1,6 +1,7 @@
 package io.morphgate.control.mqtt.internal.handler;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 
 import io.morphgate.api.model.ModelControl;
@@ -63,5 +64,10 @@ public final class PinHandler implements CommandHandler {
             throw CommandException.invalidArgument(variantField, "no variant '" + variantId + "' is offered for slot '"
                     + slot + "' (see the variants verb)");
         }
+    }
+
+    @Override
+    public Set<String> fields() {
+        return Set.of("slot", "variantId", "pins");
     }
 }

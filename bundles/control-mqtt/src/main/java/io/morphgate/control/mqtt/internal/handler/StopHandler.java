@@ -1,6 +1,7 @@
 package io.morphgate.control.mqtt.internal.handler;
 
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
 
@@ -24,5 +25,10 @@ public final class StopHandler extends DeploymentHandler {
         Arguments args = command.arguments();
         return new DeploymentRequest(command.requestId(), Action.STOP,
                 Optional.of(args.requiredString("symbolicName")), Optional.empty(), Optional.empty());
+    }
+
+    @Override
+    public Set<String> fields() {
+        return Set.of("symbolicName");
     }
 }

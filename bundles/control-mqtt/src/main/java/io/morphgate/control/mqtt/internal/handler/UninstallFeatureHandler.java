@@ -2,6 +2,7 @@ package io.morphgate.control.mqtt.internal.handler;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
 
@@ -26,5 +27,10 @@ public final class UninstallFeatureHandler extends DeploymentHandler {
         String id = args.requiredString("id");
         return new DeploymentRequest(command.requestId(), Action.UNINSTALL_FEATURE, Optional.empty(), Optional.empty(),
                 Optional.of(new DeploymentRequest.Feature(id, List.of())));
+    }
+
+    @Override
+    public Set<String> fields() {
+        return Set.of("id");
     }
 }

@@ -1,6 +1,7 @@
 package io.morphgate.control.mqtt.internal.handler;
 
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 
 import io.morphgate.api.model.ModelControl;
@@ -35,5 +36,10 @@ public final class UnpinHandler implements CommandHandler {
             swap = model.unpin(args.requiredString("slot"));
         }
         return swap.thenApply(status -> Reply.ok(command, ModelJson.summary(status)));
+    }
+
+    @Override
+    public Set<String> fields() {
+        return Set.of("slot", "slots");
     }
 }

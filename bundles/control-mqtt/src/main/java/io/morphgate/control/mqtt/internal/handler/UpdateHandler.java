@@ -1,6 +1,7 @@
 package io.morphgate.control.mqtt.internal.handler;
 
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
 
@@ -25,5 +26,10 @@ public final class UpdateHandler extends DeploymentHandler {
         String name = args.requiredString("symbolicName");
         return new DeploymentRequest(command.requestId(), Action.UPDATE, Optional.of(name),
                 Optional.of(ArtifactArguments.read(args.requiredObject("artifact"), "artifact")), Optional.empty());
+    }
+
+    @Override
+    public Set<String> fields() {
+        return ArtifactArguments.fields("artifact.", "symbolicName");
     }
 }

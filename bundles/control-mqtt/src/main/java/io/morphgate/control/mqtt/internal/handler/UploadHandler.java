@@ -2,6 +2,7 @@ package io.morphgate.control.mqtt.internal.handler;
 
 import java.util.Base64;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
@@ -56,5 +57,10 @@ public final class UploadHandler implements CommandHandler {
         result.addProperty("bytes", bytes.length);
         result.addProperty("url", "upload:" + uploadId);
         return CompletableFuture.completedFuture(Reply.ok(command, result));
+    }
+
+    @Override
+    public Set<String> fields() {
+        return Set.of("uploadId", "index", "count", "data");
     }
 }

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -37,9 +38,17 @@ class CommandRouterTest {
     @BeforeEach
     void setUp() {
         executor = Executors.newFixedThreadPool(2);
-        handlers.put("echo", c -> {
-            echoes.incrementAndGet();
-            return CompletableFuture.completedFuture(Reply.ok(c, new JsonPrimitive(c.arguments().requiredString("text"))));
+        handlers.put("echo", new CommandHandler() {
+            @Override
+            public CompletableFuture<Reply> handle(Command c) throws CommandException {
+                echoes.incrementAndGet();
+                return CompletableFuture.completedFuture(Reply.ok(c, new JsonPrimitive(c.arguments().requiredString("text"))));
+            }
+
+            @Override
+            public Set<String> fields() {
+                return Set.of("text");
+            }
         });
         router = new CommandRouter(handlers, new ReplyStore(dir, 10), outbox, executor, 1024, Duration.ofSeconds(2));
     }
@@ -114,6 +123,53 @@ class CommandRouterTest {
         JsonObject error = outbox.await("reply/r-5", 1).json().getAsJsonObject("error");
         assertEquals(ErrorCodes.INVALID_ARGUMENT, error.get("code").getAsString());
         assertEquals("text", error.get("field").getAsString());
+    }
+
+    @Test
+    void anUnknownFieldIsRefusedNamingItBeforeTheHandlerRuns() throws Exception {
+        send("echo", "{\"requestId\":\"u-1\",\"text\":\"hi\",\"txt\":\"typo\"}");
+        JsonObject reply = outbox.await("reply/u-1", 1).json();
+        JsonObject error = reply.getAsJsonObject("error");
+        assertEquals(ErrorCodes.INVALID_ARGUMENT, error.get("code").getAsString());
+        assertEquals("txt", error.get("field").getAsString());
+        assertTrue(error.get("message").getAsString().contains("[requestId, text]"), error.toString());
+        assertEquals(0, echoes.get(), "the handler did not run");
+        // a verb that takes no field refuses any
+        send("slow-free", "{\"requestId\":\"u-2\",\"verbose\":true}");
+        assertEquals(ErrorCodes.UNKNOWN_VERB, code(outbox.await("reply/u-2", 1).json()), "unknown verb first");
+        handlers.put("plain", c -> CompletableFuture.completedFuture(Reply.ok(c, new JsonPrimitive("ran"))));
+        router = new CommandRouter(handlers, new ReplyStore(dir, 10), outbox, executor, 1024, Duration.ofSeconds(2));
+        send("plain", "{\"requestId\":\"u-3\",\"verbose\":true}");
+        assertEquals("verbose", outbox.await("reply/u-3", 1).json().getAsJsonObject("error").get("field").getAsString());
+        send("plain", "{\"requestId\":\"u-4\"}");
+        assertEquals("ran", outbox.await("reply/u-4", 1).json().get("result").getAsString());
+    }
+
+    @Test
+    void aRepeatedNameIsMalformedNamingItAndNotStored() throws Exception {
+        send("echo", "{\"requestId\":\"d-1\",\"text\":\"a\",\"requestId\":\"d-2\"}");
+        JsonObject error = outbox.await("reply/d-1", 1).json().getAsJsonObject("error");
+        assertEquals(ErrorCodes.MALFORMED_JSON, error.get("code").getAsString());
+        assertTrue(error.get("message").getAsString().contains("'requestId' appears twice"), error.toString());
+        send("echo", "{\"requestId\":\"d-3\",\"text\":\"a\",\"text\":\"b\"}");
+        assertEquals(ErrorCodes.MALFORMED_JSON, code(outbox.await("reply/d-3", 1).json()));
+        awaitAcks(2);
+        assertEquals(0, echoes.get(), "nothing ran");
+        assertTrue(outbox.messages.stream().noneMatch(m -> m.topic().equals("reply/d-2")));
+        // not stored: the same id, fixed, runs
+        send("echo", "{\"requestId\":\"d-3\",\"text\":\"b\"}");
+        assertEquals("b", outbox.await("reply/d-3", 2).json().get("result").getAsString());
+    }
+
+    @Test
+    void aRepeatedNameInANestedObjectIsNamedWithItsPath() {
+        CommandException e = org.junit.jupiter.api.Assertions.assertThrows(CommandException.class, () -> Json.parse(
+                "{\"requestId\":\"r\",\"bundles\":[{\"url\":\"a\"},{\"sha256\":\"x\",\"url\":\"b\",\"sha256\":\"y\"}]}"));
+        assertEquals(ErrorCodes.MALFORMED_JSON, e.code());
+        assertTrue(e.getMessage().contains("'sha256' appears twice in one object (at bundles[1].sha256)"), e.getMessage());
+        // the same name in different objects is fine
+        org.junit.jupiter.api.Assertions.assertDoesNotThrow(() -> Json.parse(
+                "{\"requestId\":\"r\",\"a\":{\"url\":1},\"b\":{\"url\":2,\"c\":{\"url\":3}},\"url\":4}"));
     }
 
     @Test

@@ -28,12 +28,55 @@ class DeploymentHandlerTest {
     private final RecordingOutbox outbox = new RecordingOutbox();
     private final EventPublisher events = new EventPublisher(outbox);
     private final String sha = "ab".repeat(32);
+    /** The base64 of 64 bytes, the size of an Ed25519 signature. */
+    private static final String SIGNATURE = java.util.Base64.getEncoder().encodeToString(new byte[64]);
+
+    private Reply install(String requestId) throws Exception {
+        return new InstallHandler(() -> Optional.of(jobs), events).handle(command("install", "{\"requestId\":\""
+                + requestId + "\",\"artifact\":{\"url\":\"https://repo/x.jar\",\"sha256\":\"" + sha + "\"}}"))
+                .toCompletableFuture().get();
+    }
+
+    @Test
+    void eachOutcomeIsPublishedOnceAsTheFinalEvent() throws Exception {
+        Reply accepted = install("r-1");
+        jobs.progress.accept(new JobProgress("r-1", JobProgress.Stage.STARTING, 60, "starting"));
+        // the deployer reports the end as progress too, then completes the job
+        jobs.progress.accept(new JobProgress("r-1", JobProgress.Stage.COMMITTED, 100, "committed"));
+        jobs.outcome.complete(new JobOutcome("r-1", JobProgress.Stage.COMMITTED, Optional.empty(), "committed",
+                List.of("x 1.0.0"), false));
+        accepted.then().orElseThrow().toCompletableFuture().get(1, TimeUnit.SECONDS);
+        var events = outbox.messages.stream().filter(m -> m.topic().equals("event/job")).map(m -> m.json()).toList();
+        assertEquals(2, events.size(), events.toString());
+        assertEquals("STARTING", events.get(0).get("stage").getAsString());
+        assertFalse(events.get(0).get("final").getAsBoolean());
+        assertEquals("COMMITTED", events.get(1).get("stage").getAsString());
+        assertTrue(events.get(1).get("final").getAsBoolean());
+    }
+
+    @Test
+    void aJobCutOffByTheDeployerStoppingHasNoOutcomeYet() throws Exception {
+        Reply accepted = install("r-1");
+        jobs.outcome.completeExceptionally(new InterruptedException());
+        Thread.sleep(100);
+        assertTrue(outbox.messages.stream().noneMatch(m -> m.topic().equals("event/job") && m.json().get("final")
+                .getAsBoolean()), "no final event: the recovered outcome follows when the deployer is back");
+        assertFalse(accepted.then().orElseThrow().toCompletableFuture().isDone(), "'accepted' stays the stored reply");
+    }
+
+    @Test
+    void aRecoveredJobThatWasRolledBackIsAnsweredInterrupted() {
+        Reply reply = DeploymentHandler.reply("r-1", "install", new JobOutcome("r-1", JobProgress.Stage.ROLLED_BACK,
+                Optional.of(DeploymentException.Code.INTERRUPTED), "cut off by a restart at STARTING", List.of(), true));
+        assertEquals("INTERRUPTED", reply.error().orElseThrow().code());
+        assertTrue(reply.result().orElseThrow().getAsJsonObject().get("recovered").getAsBoolean());
+    }
 
     @Test
     void installIsAcceptedAtOnceThenProgressThenTheOutcome() throws Exception {
         InstallHandler install = new InstallHandler(() -> Optional.of(jobs), events);
         Reply accepted = install.handle(command("install", "{\"requestId\":\"r-1\",\"artifact\":{\"url\":\"https://repo/x.jar\","
-                + "\"sha256\":\"" + sha.toUpperCase() + "\",\"signature\":\"c2ln\",\"keyId\":\"cloud-1\",\"size\":10}}"))
+                + "\"sha256\":\"" + sha.toUpperCase() + "\",\"signature\":\"" + SIGNATURE + "\",\"keyId\":\"cloud-1\",\"size\":10}}"))
                 .toCompletableFuture().get();
         assertEquals("accepted", accepted.status());
         assertEquals("r-1", accepted.result().orElseThrow().getAsJsonObject().get("jobId").getAsString());

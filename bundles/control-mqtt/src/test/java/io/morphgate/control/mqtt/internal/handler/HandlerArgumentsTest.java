@@ -84,6 +84,11 @@ class HandlerArgumentsTest {
                 "artifact.sha256");
         refused(install, "install", "{\"requestId\":\"r-1\",\"artifact\":{\"url\":\"https://x/y.jar\",\"sha256\":\""
                 + "a".repeat(64) + "\",\"size\":-1}}", "artifact.size");
+        // a signature that is not base64, or not the 64 bytes of an Ed25519 signature, is malformed, not a mismatch
+        refused(install, "install", "{\"requestId\":\"r-1\",\"artifact\":{\"url\":\"https://x/y.jar\",\"sha256\":\""
+                + "a".repeat(64) + "\",\"signature\":\"not base64!\",\"keyId\":\"k\"}}", "artifact.signature");
+        refused(install, "install", "{\"requestId\":\"r-1\",\"artifact\":{\"url\":\"https://x/y.jar\",\"sha256\":\""
+                + "a".repeat(64) + "\",\"signature\":\"c2ln\",\"keyId\":\"k\"}}", "artifact.signature");
         refused(new UpdateHandler(() -> Optional.of(jobs), events), "update",
                 "{\"requestId\":\"r-1\",\"artifact\":{}}", "symbolicName");
         refused(new StopHandler(() -> Optional.of(jobs), events), "stop", "{\"requestId\":\"r-1\"}",
@@ -98,6 +103,8 @@ class HandlerArgumentsTest {
         refused(feature, "install-feature", "{\"requestId\":\"r-1\",\"id\":\"f\",\"bundles\":[]}", "bundles");
         refused(feature, "install-feature", "{\"requestId\":\"r-1\",\"id\":\"f\",\"bundles\":[{\"url\":\"https://x\"}]}",
                 "bundles[0].sha256");
+        refused(feature, "install-feature", "{\"requestId\":\"r-1\",\"id\":\"f\",\"bundles\":[{\"url\":\"https://x\","
+                + "\"sha256\":\"" + "a".repeat(64) + "\",\"signature\":\"%%\"}]}", "bundles[0].signature");
         assertTrue(jobs.requests.isEmpty(), "no job submitted on refused arguments");
     }
 
@@ -155,6 +162,26 @@ class HandlerArgumentsTest {
             assertEquals(active, result.get("policyActive").getAsBoolean(), result.toString());
             assertEquals(5000, result.get("maxMacs").getAsLong());
         }
+    }
+
+    @Test
+    void budgetReplyOnTheWireHasUnsetLimitsAsNull() throws Exception {
+        var stored = new java.util.Hashtable<String, Object>();
+        var configuration = (org.osgi.service.cm.Configuration) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {org.osgi.service.cm.Configuration.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "getProperties" -> stored;
+                    case "updateIfDifferent" -> true;
+                    default -> null;
+                });
+        var admin = (org.osgi.service.cm.ConfigurationAdmin) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {org.osgi.service.cm.ConfigurationAdmin.class},
+                (proxy, method, args) -> method.getName().equals("getConfiguration") ? configuration : null);
+        var reply = new BudgetHandler(() -> Optional.of(admin), () -> true)
+                .handle(Fakes.command("budget", "{\"requestId\":\"r-1\",\"maxMacs\":5000}")).toCompletableFuture().get();
+        String wire = io.morphgate.control.mqtt.internal.command.Json.text(reply.toJson());
+        assertTrue(wire.contains("\"result\":{\"maxLatencyMillis\":null,\"maxMacs\":5000,\"maxParams\":null,"
+                + "\"maxMemoryBytes\":null,\"policyActive\":true}"), wire);
     }
 
     @Test
