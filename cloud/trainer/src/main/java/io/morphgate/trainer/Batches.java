@@ -27,7 +27,7 @@ final class Batches {
         this.augment = augment;
         this.shift = shift;
         this.random = new Random(seed);
-        this.background = (0f - FashionMnist.MEAN) / FashionMnist.STD;
+        this.background = data.background();
         reshuffle();
     }
 

@@ -3,6 +3,7 @@ package io.morphgate.trainer;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.onnx.proto.OnnxMl.ModelProto;
+import io.morphgate.api.model.ModelDescriptor;
 import io.morphgate.api.slot.SlotSpec;
 import io.morphgate.onnx.GraphCheck;
 import io.morphgate.onnx.OnnxModelIO;
@@ -49,8 +50,9 @@ public final class Pipeline {
         engine.setRandomSeed((int) options.seed());
         progress.line("engine %s %s, seed %d, data %s, out %s", engine.getEngineName(), engine.getVersion(),
                 options.seed(), options.dataDir(), options.out());
-        FashionMnist train = FashionMnist.train(options.dataDir(), options.limit());
-        FashionMnist test = FashionMnist.test(options.dataDir(), options.testLimit());
+        ModelDescriptor.Input input = FashionMnist.input(options.modelDir(options.repoRoot()));
+        FashionMnist train = FashionMnist.train(options.dataDir(), options.limit(), input);
+        FashionMnist test = FashionMnist.test(options.dataDir(), options.testLimit(), input);
         progress.line("data: %d training, %d test images", train.size(), test.size());
         SlotManifest manifest = SlotManifest.read(options.modelDir(options.repoRoot()).resolve("slots.json"));
         try (NDManager root = engine.newBaseManager()) {
