@@ -61,7 +61,7 @@ public class InferenceHttpIT extends TestSupport {
     @Configuration
     public Option[] configuration() {
         List<String> bundles = new ArrayList<>();
-        for (String feature : List.of("morphgate-core", "morphgate-operator-lowrank", "morphgate-evaluation", "morphgate-serving")) {
+        for (String feature : List.of("morphgate-core", FASHION_MNIST, "morphgate-operator-lowrank", "morphgate-evaluation", "morphgate-serving")) {
             featureBundles(feature).stream()
                     // the MQTT endpoint has its own test with a broker
                     .filter(id -> !id.contains("morphgate-inference-mqtt") && !bundles.contains(id))

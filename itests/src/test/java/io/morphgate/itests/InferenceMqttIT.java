@@ -62,7 +62,7 @@ public class InferenceMqttIT extends TestSupport {
     public Option[] configuration() {
         int[] ports = MqttTestBroker.start();
         List<String> bundles = new ArrayList<>();
-        for (String feature : List.of("morphgate-core", "morphgate-operator-lowrank", "morphgate-evaluation", "morphgate-serving")) {
+        for (String feature : List.of("morphgate-core", FASHION_MNIST, "morphgate-operator-lowrank", "morphgate-evaluation", "morphgate-serving")) {
             featureBundles(feature).stream().filter(id -> !bundles.contains(id))
                     .filter(id -> available(id) || !id.contains("morphgate-deployment")).forEach(bundles::add);
         }

@@ -47,7 +47,7 @@ public class PolicyEventsIT extends TestSupport {
     public Option[] configuration() {
         int[] ports = MqttTestBroker.start();
         List<String> bundles = new ArrayList<>();
-        for (String feature : List.of("morphgate-core", "morphgate-operator-lowrank", "morphgate-policy",
+        for (String feature : List.of("morphgate-core", FASHION_MNIST, "morphgate-operator-lowrank", "morphgate-policy",
                 "morphgate-control")) {
             for (String id : featureBundles(feature)) {
                 if (!id.startsWith("io.morphgate:morphgate-control-mqtt:") && !bundles.contains(id)) {

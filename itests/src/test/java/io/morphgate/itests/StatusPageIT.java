@@ -57,7 +57,7 @@ public class StatusPageIT extends TestSupport {
     @Configuration
     public Option[] configuration() {
         List<String> bundles = new ArrayList<>();
-        for (String feature : List.of("morphgate-core", "morphgate-operator-lowrank", "morphgate-serving")) {
+        for (String feature : List.of("morphgate-core", FASHION_MNIST, "morphgate-operator-lowrank", "morphgate-serving")) {
             featureBundles(feature).stream().filter(id -> !id.contains("morphgate-inference-mqtt") && !bundles.contains(id))
                     .filter(id -> available(id) || !id.contains("morphgate-deployment")).forEach(bundles::add);
         }

@@ -77,7 +77,7 @@ public class ServingEndpointsBenchmark extends TestSupport {
         int broker = startMosquitto(true);
         int nagleBroker = startMosquitto(false);
         List<String> bundles = new ArrayList<>();
-        for (String feature : List.of("morphgate-core", "morphgate-operator-lowrank", "morphgate-evaluation", "morphgate-serving")) {
+        for (String feature : List.of("morphgate-core", FASHION_MNIST, "morphgate-operator-lowrank", "morphgate-evaluation", "morphgate-serving")) {
             featureBundles(feature).stream().filter(id -> !bundles.contains(id))
                     .filter(id -> available(id) || !id.contains("morphgate-deployment")).forEach(bundles::add);
         }
