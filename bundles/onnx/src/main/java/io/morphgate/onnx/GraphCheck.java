@@ -30,7 +30,9 @@ import static io.morphgate.onnx.internal.NodeAttributes.label;
  * <li>unique node names, each tensor produced once (node outputs never shadow inputs or initializers);</li>
  * <li>every node input is defined before use: the node list is topologically sorted, hence acyclic;</li>
  * <li>initializer data is present and matches the dims (at most 64M elements);</li>
- * <li>{@link ShapeInference} succeeds and the declared output shape, where static, equals the inferred one.</li>
+ * <li>{@link ShapeInference} succeeds (it knows a fixed set of operators and checks every node; a Constant node's
+ * value gets the initializer checks above) and the declared output shape, where static, equals the inferred
+ * one.</li>
  * </ol>
  */
 public final class GraphCheck {

@@ -1,6 +1,9 @@
 package io.morphgate.onnx;
 
+import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import io.morphgate.onnx.internal.Shapes;
 import io.morphgate.onnx.reference.ReferenceEvaluator.Tensor;
 
@@ -76,6 +79,21 @@ final class TestModels {
         t = b.conv(t, random(r, 8 * 4 * 3), 8, 4, 3, 1, null, 1);
         t = b.maxPool(b.relu(bn(b, r, t, 8)), 2, 2);
         return b.output(t, "out", 8, 4, 4).build();
+    }
+
+    /** x [N,6] -> Clip with min and max as attributes, the form before opset 11: the model imports opset 10. */
+    static ModelProto clipWithAttributesAtOpset10(float min, float max) {
+        GraphBuilder b = new GraphBuilder("clip10");
+        ModelProto m = b.output(b.relu(b.input("x", 6)), "y", 6).build();
+        NodeProto clip = m.getGraph().getNode(0).toBuilder().setName("clip10/Clip").setOpType("Clip")
+                .addAttribute(AttributeProto.newBuilder().setName("min").setType(AttributeProto.AttributeType.FLOAT)
+                        .setF(min))
+                .addAttribute(AttributeProto.newBuilder().setName("max").setType(AttributeProto.AttributeType.FLOAT)
+                        .setF(max))
+                .build();
+        return m.toBuilder().clearOpsetImport()
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(10))
+                .setGraph(m.getGraph().toBuilder().setNode(0, clip)).build();
     }
 
     /** The same model with its graph output moved to another tensor (the evaluator computes only what it needs). */

@@ -5,6 +5,9 @@ import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 
 /** The operator set a model's nodes are read with. */
 public final class Opsets {
+    /** From this opset on, Clip takes min and max as optional inputs; before it, as attributes. */
+    public static final long CLIP_BOUNDS_AS_INPUTS = 11;
+
     private Opsets() {
     }
 

@@ -26,8 +26,9 @@ import java.util.Set;
  * node, so "backbone with slot X replaced by variant V" can be evaluated without splicing graphs, which gives an
  * oracle for the splicing itself.
  *
- * <p>Operators: Conv (groups, strides, asymmetric pads), BatchNormalization (inference), Relu, MaxPool,
- * AveragePool, GlobalAveragePool, Concat, Flatten, Gemm, MatMul, Add, Mul (broadcasting), Softmax, Identity.
+ * <p>Operators: Conv (groups, depthwise, strides, asymmetric pads), BatchNormalization (inference), Relu, Clip
+ * (bounds as inputs from opset 11, as attributes before), Constant (a FLOAT value), MaxPool, AveragePool,
+ * GlobalAveragePool, Concat, Flatten, Gemm, MatMul, Add, Mul (broadcasting), Softmax, Identity.
  * Accumulation is in double, results are stored as float.
  */
 public final class ReferenceEvaluator {
