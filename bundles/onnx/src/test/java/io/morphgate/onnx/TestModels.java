@@ -7,7 +7,11 @@ import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import io.morphgate.onnx.internal.Shapes;
 import io.morphgate.onnx.reference.ReferenceEvaluator.Tensor;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Random;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Small models with seeded random weights, shared by the tests. */
 final class TestModels {
@@ -100,6 +104,15 @@ final class TestModels {
     static ModelProto withOutput(ModelProto model, String tensor, long[] shape) {
         return model.toBuilder().setGraph(model.getGraph().toBuilder().clearOutput()
                 .addOutput(Shapes.floatValue(tensor, shape))).build();
+    }
+
+    /** A model exported by models/export/export_torchvision.py; the calling test is skipped when there is none. */
+    static Path exported(String file) {
+        String folder = System.getenv("MORPHGATE_EXPORTED_MODELS");
+        assumeTrue(folder != null && Files.isRegularFile(Path.of(folder, file)),
+                "MORPHGATE_EXPORTED_MODELS does not name a folder with " + file
+                        + " (python3 models/export/export_torchvision.py --out DIR writes it)");
+        return Path.of(folder, file);
     }
 
     static Tensor randomInput(long seed, long... shape) {
