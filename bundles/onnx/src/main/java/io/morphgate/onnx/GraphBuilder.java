@@ -146,16 +146,18 @@ public final class GraphBuilder {
 
     /** A Constant node whose value is a FLOAT tensor of these dims ({} for a scalar), as torch.onnx.export writes. */
     public String constant(long[] dims, float... values) {
+        TensorProto value = TensorData.floatTensor("", dims, values); // refuses a count that does not fit the dims
         NodeProto.Builder n = node("Constant");
         n.addAttribute(AttributeProto.newBuilder().setName("value").setType(AttributeProto.AttributeType.TENSOR)
-                .setT(TensorData.floatTensor("", dims, values)));
+                .setT(value));
         return n.getOutput(0);
     }
 
     /** A FLOAT initializer of the graph that any node may read, named exactly {@code name}. */
     public String initializer(String name, long[] dims, float... values) {
+        TensorProto value = TensorData.floatTensor(name, dims, values);
         claim(name);
-        initializers.add(TensorData.floatTensor(name, dims, values));
+        initializers.add(value);
         return name;
     }
 
