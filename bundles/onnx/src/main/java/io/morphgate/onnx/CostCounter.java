@@ -17,14 +17,15 @@ import java.util.Set;
  * <ul>
  * <li>Conv: macs = outH*outW*outC*(inC/group)*kh*kw, which is also right for grouped and depthwise convs;
  * weights = weight tensor elements; biases = bias elements.</li>
- * <li>Gemm / MatMul: macs = M*K*N per sample (K*N for [1,K]x[K,N]); weights = the B initializer's elements (0 if B
- * is not an initializer); biases = C's elements.</li>
+ * <li>Gemm / MatMul: macs = M*K*N per sample (K*N for [1,K]x[K,N]); weights = B's elements if B is a constant (an
+ * initializer or a Constant node's output), else 0; biases = C's elements if C is a constant.</li>
  * <li>BatchNormalization: macs = C*H*W (one multiply-add per element); batchNormParams = 2*C (scale and shift; the
  * running mean and variance are statistics, not parameters).</li>
  * <li>AveragePool: macs = kh*kw*output elements; GlobalAveragePool: macs = input elements (C*H*W).</li>
  * <li>MaxPool: comparisons = kh*kw*output elements, 0 macs.</li>
- * <li>Concat, Relu, Flatten, Identity, Softmax, Add, Mul: 0 macs, 0 params (element-wise work is negligible next
- * to the convolutions; constants they read are not counted).</li>
+ * <li>Concat, Relu, Clip, Flatten, Identity, Softmax, Add, Mul: 0 macs, 0 params (element-wise work is negligible
+ * next to the convolutions; constants they read, such as Clip's bounds, are not counted).</li>
+ * <li>Constant: 0 macs, 0 params (its value counts only where a Gemm or MatMul reads it as weights).</li>
  * </ul>
  * Any other operator is refused by shape inference.
  */
@@ -56,9 +57,14 @@ public final class CostCounter {
 
     private static ModelCost countExactly(ModelProto model) {
         Map<String, long[]> shapes = ShapeInference.infer(model);
-        Set<String> initializers = new HashSet<>();
+        Set<String> constants = new HashSet<>();
         for (TensorProto t : model.getGraph().getInitializerList()) {
-            initializers.add(t.getName());
+            constants.add(t.getName());
+        }
+        for (NodeProto n : model.getGraph().getNodeList()) {
+            if (n.getOpType().equals("Constant")) {
+                constants.addAll(n.getOutputList());
+            }
         }
         long macs = 0;
         long weights = 0;
@@ -68,7 +74,7 @@ public final class CostCounter {
         List<NodeCost> nodes = new ArrayList<>();
         for (NodeProto n : model.getGraph().getNodeList()) {
             long[] out = shapes.get(n.getOutput(0));
-            long[] x = shapes.get(n.getInput(0));
+            long[] x = n.getInputCount() > 0 ? shapes.get(n.getInput(0)) : null; // a Constant has no input
             long nodeMacs = 0;
             long w = 0;
             long b = 0;
@@ -85,13 +91,13 @@ public final class CostCounter {
                     boolean ta = NodeAttributes.getInt(n, "transA", 0) != 0;
                     long k = ta ? x[0] : x[1];
                     nodeMacs = Math.multiplyExact(perSample(out), k);
-                    w = initializers.contains(n.getInput(1)) ? elements(shapes.get(n.getInput(1))) : 0;
-                    b = n.getInputCount() > 2 && initializers.contains(n.getInput(2))
+                    w = constants.contains(n.getInput(1)) ? elements(shapes.get(n.getInput(1))) : 0;
+                    b = n.getInputCount() > 2 && constants.contains(n.getInput(2))
                             ? elements(shapes.get(n.getInput(2))) : 0;
                 }
                 case "MatMul" -> {
                     nodeMacs = Math.multiplyExact(perSample(out), x[x.length - 1]);
-                    w = initializers.contains(n.getInput(1)) ? elements(shapes.get(n.getInput(1))) : 0;
+                    w = constants.contains(n.getInput(1)) ? elements(shapes.get(n.getInput(1))) : 0;
                 }
                 case "BatchNormalization" -> {
                     nodeMacs = perSample(out);

@@ -124,6 +124,43 @@ public final class GraphBuilder {
         return node("Relu", x).getOutput(0);
     }
 
+    /**
+     * Clip with its bounds as inputs (opset 11 on): {@code min} and {@code max} name scalar tensors (a
+     * {@link #constant} or an {@link #initializer}); null leaves that side unbounded.
+     */
+    public String clip(String x, String minOrNull, String maxOrNull) {
+        for (String bound : new String[] {minOrNull, maxOrNull}) {
+            if (bound != null && !tensorNames.contains(bound)) {
+                throw new IllegalArgumentException("Clip: unknown bound tensor " + bound);
+            }
+        }
+        NodeProto.Builder n = node("Clip", x);
+        if (minOrNull != null || maxOrNull != null) {
+            n.addInput(minOrNull == null ? "" : minOrNull);
+        }
+        if (maxOrNull != null) {
+            n.addInput(maxOrNull);
+        }
+        return n.getOutput(0);
+    }
+
+    /** A Constant node whose value is a FLOAT tensor of these dims ({} for a scalar), as torch.onnx.export writes. */
+    public String constant(long[] dims, float... values) {
+        TensorProto value = TensorData.floatTensor("", dims, values); // refuses a count that does not fit the dims
+        NodeProto.Builder n = node("Constant");
+        n.addAttribute(AttributeProto.newBuilder().setName("value").setType(AttributeProto.AttributeType.TENSOR)
+                .setT(value));
+        return n.getOutput(0);
+    }
+
+    /** A FLOAT initializer of the graph that any node may read, named exactly {@code name}. */
+    public String initializer(String name, long[] dims, float... values) {
+        TensorProto value = TensorData.floatTensor(name, dims, values);
+        claim(name);
+        initializers.add(value);
+        return name;
+    }
+
     /** Square max pool without padding. */
     public String maxPool(String x, int kernel, int stride) {
         return pool("MaxPool", x, kernel, stride);

@@ -6,6 +6,7 @@ import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import io.morphgate.onnx.internal.Opsets;
 import io.morphgate.onnx.internal.Shapes;
 import io.morphgate.onnx.internal.TensorData;
 
@@ -29,7 +30,9 @@ import static io.morphgate.onnx.internal.NodeAttributes.label;
  * <li>unique node names, each tensor produced once (node outputs never shadow inputs or initializers);</li>
  * <li>every node input is defined before use: the node list is topologically sorted, hence acyclic;</li>
  * <li>initializer data is present and matches the dims (at most 64M elements);</li>
- * <li>{@link ShapeInference} succeeds and the declared output shape, where static, equals the inferred one.</li>
+ * <li>{@link ShapeInference} succeeds (it knows a fixed set of operators and checks every node; a Constant node's
+ * value gets the initializer checks above) and the declared output shape, where static, equals the inferred
+ * one.</li>
  * </ol>
  */
 public final class GraphCheck {
@@ -73,13 +76,12 @@ public final class GraphCheck {
         if (model.getIrVersion() < 1 || model.getIrVersion() > MAX_IR) {
             throw new GraphException("IR version " + model.getIrVersion() + " is not supported (1.." + MAX_IR + ")");
         }
-        long opset = -1;
         for (OperatorSetIdProto o : model.getOpsetImportList()) {
-            if (!o.getDomain().isEmpty() && !o.getDomain().equals("ai.onnx")) {
+            if (!Opsets.isDefaultDomain(o.getDomain())) {
                 throw new GraphException("opset domain " + o.getDomain() + " is not supported (default domain only)");
             }
-            opset = Math.max(opset, o.getVersion());
         }
+        long opset = Opsets.defaultDomain(model);
         if (opset < 0) {
             throw new GraphException("model imports no default-domain opset");
         }
@@ -150,7 +152,7 @@ public final class GraphCheck {
             if (!nodeNames.add(n.getName())) {
                 throw new GraphException("node name " + n.getName() + " is used twice");
             }
-            if (!n.getDomain().isEmpty() && !n.getDomain().equals("ai.onnx")) {
+            if (!Opsets.isDefaultDomain(n.getDomain())) {
                 throw new GraphException(label(n) + ": domain " + n.getDomain() + " is not supported");
             }
             for (String in : n.getInputList()) {

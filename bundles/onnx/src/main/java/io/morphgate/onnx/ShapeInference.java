@@ -5,7 +5,9 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import io.morphgate.onnx.internal.ConstantValue;
 import io.morphgate.onnx.internal.NodeAttributes;
+import io.morphgate.onnx.internal.Opsets;
 import io.morphgate.onnx.internal.Shapes;
 import io.morphgate.onnx.internal.TensorData;
 
@@ -18,8 +20,9 @@ import static io.morphgate.onnx.internal.Shapes.format;
 /**
  * Static shapes of every tensor of a model (graph inputs, initializers, node outputs), batch and other symbolic
  * dimensions as -1. Walks the nodes in file order, so the graph must be topologically sorted (GraphCheck verifies
- * that first). Knows exactly the operators the Morphgate backbone and operators use; anything else is refused
- * rather than guessed, since a wrong shape would only show up later as an ONNX Runtime error on the gateway.
+ * that first). Knows exactly the operators the Morphgate backbone and operators use and those torch.onnx.export
+ * writes for torchvision's ResNet-18, VGG-11-BN and MobileNet-V2 (Constant, Clip); anything else is refused rather
+ * than guessed, since a wrong shape would only show up later as an ONNX Runtime error on the gateway.
  */
 public final class ShapeInference {
     private ShapeInference() {
@@ -28,6 +31,7 @@ public final class ShapeInference {
     /** Shapes by tensor name, in definition order. */
     public static Map<String, long[]> infer(ModelProto model) {
         GraphProto g = model.getGraph();
+        long opset = Opsets.defaultDomain(model);
         Map<String, long[]> shapes = new LinkedHashMap<>();
         for (TensorProto t : g.getInitializerList()) {
             shapes.put(t.getName(), TensorData.dims(t));
@@ -57,7 +61,7 @@ public final class ShapeInference {
                 throw new GraphException(label(node) + ": has " + node.getOutputCount()
                         + " outputs, only single-output nodes are supported");
             }
-            shapes.put(node.getOutput(0), bounded(node.getOutput(0), new NodeShape(node, in).infer()));
+            shapes.put(node.getOutput(0), bounded(node.getOutput(0), new NodeShape(node, in, opset).infer()));
         }
         return shapes;
     }
@@ -83,10 +87,12 @@ public final class ShapeInference {
     private static final class NodeShape {
         private final NodeProto node;
         private final long[][] in;
+        private final long opset;
 
-        NodeShape(NodeProto node, long[][] in) {
+        NodeShape(NodeProto node, long[][] in, long opset) {
             this.node = node;
             this.in = in;
+            this.opset = opset;
         }
 
         long[] infer() {
@@ -94,6 +100,8 @@ public final class ShapeInference {
                 case "Conv" -> conv();
                 case "BatchNormalization" -> batchNorm();
                 case "Relu", "Identity" -> unary();
+                case "Clip" -> clip();
+                case "Constant" -> constant();
                 case "Softmax" -> softmax();
                 case "MaxPool", "AveragePool" -> pool();
                 case "GlobalAveragePool" -> globalPool();
@@ -195,6 +203,39 @@ public final class ShapeInference {
         private long[] unary() {
             inputs(1, 1);
             return in[0].clone();
+        }
+
+        /** ReLU6 and the like: min and max are optional scalar inputs (opset 11+) or attributes (before). */
+        private long[] clip() {
+            if (opset < Opsets.CLIP_BOUNDS_AS_INPUTS) {
+                if (in.length > 1) {
+                    throw fail("has " + in.length + " inputs; before opset " + Opsets.CLIP_BOUNDS_AS_INPUTS
+                            + " min and max are attributes, not inputs (model opset " + opset + ")");
+                }
+                inputs(1, 1);
+                // type checks: a bound written as an INT attribute is refused here, not misread by the evaluator
+                NodeAttributes.getFloat(node, "min", 0f);
+                NodeAttributes.getFloat(node, "max", 0f);
+                return in[0].clone();
+            }
+            inputs(1, 3);
+            if (NodeAttributes.has(node, "min") || NodeAttributes.has(node, "max")) {
+                throw fail("min and max are inputs since opset " + Opsets.CLIP_BOUNDS_AS_INPUTS
+                        + ", not attributes (model opset " + opset + ")");
+            }
+            String[] roles = {"min", "max"};
+            for (int i = 1; i < in.length; i++) {
+                if (in[i] != null && in[i].length != 0) {
+                    throw fail(roles[i - 1] + " " + node.getInput(i) + " has shape " + format(in[i])
+                            + ", expected a scalar (shape [])");
+                }
+            }
+            return in[0].clone();
+        }
+
+        private long[] constant() {
+            inputs(0, 0);
+            return ConstantValue.shape(node);
         }
 
         private long[] softmax() {

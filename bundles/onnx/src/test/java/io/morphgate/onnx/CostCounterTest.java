@@ -4,6 +4,8 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import io.morphgate.onnx.CostCounter.ModelCost;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class CostCounterTest {
@@ -89,5 +91,38 @@ class CostCounterTest {
         assertEquals(cost.params(), params);
         // s1 conv 8*8*8*4*9 + s2 conv 8*8*8*8*9 + 2 BN 512 + GAP 128 + gemm 24
         assertEquals(18_432 + 36_864 + 1_024 + 128 + 24, cost.macs());
+    }
+
+    /** ReLU6 costs what Relu costs, nothing; its bounds are constants, not parameters. */
+    @Test
+    void clipAndItsConstantBoundsCostNothing() {
+        // depthwise 3x3, stride 2, pads 1, with bias: 8x8 -> 4x4 on 3 channels, 9 MACs per output element
+        GraphBuilder b = new GraphBuilder("relu6");
+        String t = b.conv(b.input("x", 3, 8, 8), new float[3 * 9], 3, 1, 3, 3, new float[3], 2, 2, 1, 1, 1, 1, 3);
+        t = b.clip(t, b.constant(new long[0], 0f), b.constant(new long[0], 6f));
+        ModelCost cost = CostCounter.count(b.output(t, "y", 3, 4, 4).build());
+        assertEquals(List.of("Conv", "Constant", "Constant", "Clip"),
+                cost.nodes().stream().map(CostCounter.NodeCost::opType).toList());
+        assertEquals(List.of(3L * 4 * 4 * 9, 0L, 0L, 0L),
+                cost.nodes().stream().map(CostCounter.NodeCost::macs).toList());
+        assertEquals(432, cost.macs());
+        assertEquals(27, cost.weights());
+        assertEquals(3, cost.biases());
+        assertEquals(30, cost.params());
+    }
+
+    /** Weights held by a Constant node are weights as much as an initializer's. */
+    @Test
+    void matMulWeightsFromAConstantNodeAreParameters() {
+        GraphBuilder b = new GraphBuilder("fc");
+        String x = b.input("x", 4);
+        String weights = b.constant(new long[] {4, 5}, new float[20]);
+        ModelProto built = b.output(b.matMul(x, new float[20], 4, 5), "y", 5).build();
+        ModelProto fromConstant = built.toBuilder().setGraph(built.getGraph().toBuilder().clearInitializer()
+                .setNode(1, built.getGraph().getNode(1).toBuilder().setInput(1, weights))).build();
+        ModelCost cost = CostCounter.count(fromConstant);
+        assertEquals(20, cost.macs());
+        assertEquals(20, cost.weights());
+        assertEquals(20, cost.params());
     }
 }

@@ -76,4 +76,22 @@ class GraphBuilderTest {
         b.input("x", 1);
         assertThrows(IllegalArgumentException.class, () -> b.input("x", 2));
     }
+
+    @Test
+    void constantsInitializersAndClipBoundsAreCheckedTensors() {
+        GraphBuilder b = new GraphBuilder("k");
+        String x = b.input("x", 2);
+        String six = b.constant(new long[0], 6f);
+        assertEquals("k/Constant_0", six);
+        assertThrows(IllegalArgumentException.class, () -> b.clip(x, "nowhere", six));
+        assertThrows(IllegalArgumentException.class, () -> b.initializer(six, new long[0], 1f));
+        assertThrows(IllegalArgumentException.class, () -> b.constant(new long[] {2}, 1f));
+        assertThrows(IllegalArgumentException.class, () -> b.initializer("zero", new long[] {2}, 0f));
+        String y = b.clip(x, b.initializer("zero", new long[0], 0f), six);
+        ModelProto m = b.output(y, "y", 2).build();
+        assertEquals(List.of("Constant", "Clip"),
+                m.getGraph().getNodeList().stream().map(NodeProto::getOpType).toList());
+        assertEquals(List.of("x", "zero", "k/Constant_0"), m.getGraph().getNode(1).getInputList());
+        GraphCheck.check(m);
+    }
 }

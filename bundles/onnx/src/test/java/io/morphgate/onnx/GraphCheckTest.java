@@ -146,4 +146,17 @@ class GraphCheckTest {
         GraphException e = assertThrows(GraphException.class, () -> GraphCheck.check(model));
         assertEquals(message, e.getMessage());
     }
+
+    /** An inverted residual block as torch.onnx.export writes MobileNet-V2's: ReLU6 as Clip with Constant bounds. */
+    @Test
+    void acceptsConstantsAndClipsOfAMobileNetBlock() {
+        GraphBuilder b = new GraphBuilder("mb");
+        String x = b.input("x", 4, 6, 6);
+        String t = b.conv(x, new float[16 * 4], 16, 4, 1, 1, new float[16], 1);
+        t = b.clip(t, b.constant(new long[0], 0f), b.constant(new long[0], 6f));
+        t = b.conv(t, new float[16 * 9], 16, 1, 3, 3, new float[16], 16);
+        t = b.clip(t, b.constant(new long[0], 0f), b.constant(new long[0], 6f));
+        t = b.add(x, b.conv(t, new float[4 * 16], 4, 16, 1, 1, new float[4], 1));
+        assertEquals(4, GraphCheck.check(b.output(t, "y", 4, 6, 6).build()).get("y")[1]);
+    }
 }

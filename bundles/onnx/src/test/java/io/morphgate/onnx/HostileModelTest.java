@@ -135,4 +135,16 @@ class HostileModelTest {
         new java.util.Random(7).nextBytes(garbage);
         assertThrows(GraphException.class, () -> OnnxModelIO.read(garbage));
     }
+
+    @Test
+    void hugeConstantIsRefusedBeforeReadingData() {
+        GraphBuilder b = new GraphBuilder("k");
+        String x = b.input("x", 2);
+        ModelProto m = b.output(b.add(x, b.constant(new long[] {2}, 1f, 2f)), "y", 2).build();
+        GraphProto.Builder g = m.getGraph().toBuilder();
+        g.getNodeBuilder(0).getAttributeBuilder(0).getTBuilder().clearRawData().clearDims().addDims(TERA)
+                .addDims(TERA);
+        refused(m.toBuilder().setGraph(g).build(), "node k/Constant_0 (Constant): value has more than 67108864 "
+                + "elements");
+    }
 }

@@ -1,8 +1,12 @@
 package io.morphgate.onnx;
 
+import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -73,5 +77,126 @@ class ShapeInferenceTest {
         GraphException e = assertThrows(GraphException.class,
                 () -> ShapeInference.infer(b.output(c, "y", 8, 8, 8).build()));
         assertTrue(e.getMessage().contains("(Concat)") && e.getMessage().contains("outside axis 1"), e.getMessage());
+    }
+
+    /** A MobileNet-V2 block: 1x1 expand, ReLU6, 3x3 depthwise with stride 2, ReLU6, 1x1 project. */
+    @Test
+    void depthwiseConvWithStrideAndReluSix() {
+        GraphBuilder b = new GraphBuilder("mb");
+        String x = b.input("x", 4, 9, 9);
+        String zero = b.constant(new long[0], 0f);
+        String six = b.constant(new long[0], 6f);
+        String expand = b.clip(b.conv(x, new float[24 * 4], 24, 4, 1, 1, null, 1), zero, six);
+        String depthwise = b.conv(expand, new float[24 * 9], 24, 1, 3, 3, null, 2, 2, 1, 1, 1, 1, 24);
+        String relu6 = b.clip(depthwise, zero, six);
+        String project = b.conv(relu6, new float[8 * 24], 8, 24, 1, 1, null, 1);
+        Map<String, long[]> shapes = ShapeInference.infer(b.output(project, "y", 8, 5, 5).build());
+        assertArrayEquals(new long[0], shapes.get(zero));
+        assertArrayEquals(new long[] {-1, 24, 9, 9}, shapes.get(expand));
+        assertArrayEquals(new long[] {-1, 24, 5, 5}, shapes.get(depthwise)); // (9 + 2 - 3) / 2 + 1
+        assertArrayEquals(new long[] {-1, 24, 5, 5}, shapes.get(relu6));
+        assertArrayEquals(new long[] {-1, 8, 5, 5}, shapes.get("y"));
+    }
+
+    @Test
+    void groupsThatDoNotDivideTheChannelsAreRefused() {
+        GraphBuilder b = new GraphBuilder("g");
+        String t = b.conv(b.input("x", 6, 4, 4), new float[8 * 2 * 9], 8, 2, 3, 3, null, 4);
+        GraphException e = assertThrows(GraphException.class,
+                () -> ShapeInference.infer(b.output(t, "y", 8, 4, 4).build()));
+        assertEquals("node g/Conv_0 (Conv): group 4 does not divide input channels 6 and output channels 8",
+                e.getMessage());
+    }
+
+    @Test
+    void constantHasTheShapeOfItsValue() {
+        GraphBuilder b = new GraphBuilder("c");
+        String x = b.input("x", 3, 2, 2);
+        String perChannel = b.constant(new long[] {3, 1, 1}, 1f, 2f, 3f);
+        Map<String, long[]> shapes = ShapeInference.infer(b.output(b.add(x, perChannel), "y", 3, 2, 2).build());
+        assertArrayEquals(new long[] {3, 1, 1}, shapes.get(perChannel));
+        assertArrayEquals(new long[] {-1, 3, 2, 2}, shapes.get("y"));
+    }
+
+    @Test
+    void clipBoundsMayBeInitializersOrLeftOut() {
+        GraphBuilder b = new GraphBuilder("c");
+        String x = b.input("x", 5);
+        String low = b.initializer("low", new long[0], -1f);
+        String high = b.initializer("high", new long[0], 1f);
+        String both = b.clip(x, low, high);
+        String maxOnly = b.clip(both, null, high);
+        String none = b.clip(maxOnly, null, null);
+        ModelProto m = b.output(none, "y", 5).build();
+        assertEquals(List.of(both, "", "high"), m.getGraph().getNode(1).getInputList());
+        assertEquals(List.of(maxOnly), m.getGraph().getNode(2).getInputList());
+        assertArrayEquals(new long[] {-1, 5}, ShapeInference.infer(m).get("y"));
+    }
+
+    @Test
+    void clipBoundThatIsNotAScalarIsRefused() {
+        GraphBuilder b = new GraphBuilder("c");
+        String min = b.constant(new long[] {1}, 0f);
+        String t = b.clip(b.input("x", 5), min, null);
+        GraphException e = assertThrows(GraphException.class,
+                () -> ShapeInference.infer(b.output(t, "y", 5).build()));
+        assertEquals("node c/Clip_1 (Clip): min c/Constant_0 has shape [1], expected a scalar (shape [])",
+                e.getMessage());
+    }
+
+    @Test
+    void clipTakesItsBoundsAsAttributesBeforeOpset11AndAsInputsFrom11() {
+        ModelProto opset10 = TestModels.clipWithAttributesAtOpset10(0f, 6f);
+        assertArrayEquals(new long[] {-1, 6}, ShapeInference.infer(opset10).get("y"));
+
+        ModelProto attributesAtOpset17 = opset10.toBuilder().setOpsetImport(0,
+                opset10.getOpsetImport(0).toBuilder().setVersion(17)).build();
+        GraphException e = assertThrows(GraphException.class, () -> ShapeInference.infer(attributesAtOpset17));
+        assertEquals("node clip10/Clip (Clip): min and max are inputs since opset 11, not attributes (model opset "
+                + "17)", e.getMessage());
+
+        GraphBuilder b = new GraphBuilder("c");
+        String t = b.clip(b.input("x", 6), b.constant(new long[0], 0f), null);
+        ModelProto inputsAtOpset17 = b.output(t, "y", 6).build();
+        ModelProto inputsAtOpset10 = inputsAtOpset17.toBuilder().setOpsetImport(0,
+                inputsAtOpset17.getOpsetImport(0).toBuilder().setVersion(10)).build();
+        e = assertThrows(GraphException.class, () -> ShapeInference.infer(inputsAtOpset10));
+        assertEquals("node c/Clip_1 (Clip): has 2 inputs; before opset 11 min and max are attributes, not inputs "
+                + "(model opset 10)", e.getMessage());
+    }
+
+    @Test
+    void constantOtherThanAFloatTensorIsRefused() {
+        GraphBuilder b = new GraphBuilder("c");
+        String x = b.input("x", 2);
+        ModelProto m = b.output(b.add(x, b.constant(new long[] {2}, 1f, 2f)), "y", 2).build();
+        NodeProto constant = m.getGraph().getNode(0);
+
+        NodeProto ints = constant.toBuilder().clearAttribute().addAttribute(AttributeProto.newBuilder()
+                .setName("value_ints").setType(AttributeProto.AttributeType.INTS).addInts(1).addInts(2)).build();
+        assertRefused(m, ints, "node c/Constant_0 (Constant): attribute value_ints is not supported (only value, a "
+                + "FLOAT tensor)");
+
+        TensorProto int64 = TensorProto.newBuilder().setDataType(TensorProto.DataType.INT64_VALUE).addDims(2)
+                .addInt64Data(1).addInt64Data(2).build();
+        assertRefused(m, withValue(constant, int64), "node c/Constant_0 (Constant): value has data type 7; only "
+                + "FLOAT (1) is supported");
+
+        TensorProto tooShort = constant.getAttribute(0).getT().toBuilder().clearDims().addDims(3).build();
+        assertRefused(m, withValue(constant, tooShort), "node c/Constant_0 (Constant): value has 8 bytes of "
+                + "raw_data but dims [3] need 12");
+
+        assertRefused(m, constant.toBuilder().clearAttribute().build(),
+                "node c/Constant_0 (Constant): attribute value is required");
+    }
+
+    private static NodeProto withValue(NodeProto constant, TensorProto value) {
+        return constant.toBuilder().setAttribute(0, constant.getAttribute(0).toBuilder().setT(value)).build();
+    }
+
+    private static void assertRefused(ModelProto m, NodeProto replacement, String message) {
+        ModelProto edited = m.toBuilder().setGraph(m.getGraph().toBuilder().setNode(0, replacement)).build();
+        GraphException e = assertThrows(GraphException.class, () -> ShapeInference.infer(edited));
+        assertEquals(message, e.getMessage());
     }
 }

@@ -8,18 +8,16 @@ import io.morphgate.onnx.SlotDiscovery.Slot;
 import io.morphgate.onnx.SlotDiscovery.Tail;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
+import static io.morphgate.onnx.TestModels.exported;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class SlotDiscoveryTest {
 
@@ -157,14 +155,5 @@ class SlotDiscoveryTest {
         assertTrue(d.slots().stream().allMatch(s -> s.tail() == Tail.BATCH_NORMALIZATION && !s.hasBias()),
                 d.slots().toString());
         assertEquals(3, d.skipped().size());
-    }
-
-    /** A model exported by models/export/export_torchvision.py; the test is skipped when there is none. */
-    private static Path exported(String file) {
-        String folder = System.getenv("MORPHGATE_EXPORTED_MODELS");
-        assumeTrue(folder != null && Files.isRegularFile(Path.of(folder, file)),
-                "MORPHGATE_EXPORTED_MODELS does not name a folder with " + file
-                        + " (python3 models/export/export_torchvision.py --out DIR writes it)");
-        return Path.of(folder, file);
     }
 }

@@ -16,6 +16,10 @@ public final class TestAccess {
         return OrtRunner.run(model, input);
     }
 
+    public static ModelProto clipWithAttributesAtOpset10(float min, float max) {
+        return TestModels.clipWithAttributesAtOpset10(min, max);
+    }
+
     public static ModelProto withOutput(ModelProto model, String tensor, long[] shape) {
         return TestModels.withOutput(model, tensor, shape);
     }

@@ -1,10 +1,17 @@
 package io.morphgate.onnx;
 
+import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import io.morphgate.onnx.internal.Shapes;
 import io.morphgate.onnx.reference.ReferenceEvaluator.Tensor;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Random;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Small models with seeded random weights, shared by the tests. */
 final class TestModels {
@@ -78,10 +85,34 @@ final class TestModels {
         return b.output(t, "out", 8, 4, 4).build();
     }
 
+    /** x [N,6] -> Clip with min and max as attributes, the form before opset 11: the model imports opset 10. */
+    static ModelProto clipWithAttributesAtOpset10(float min, float max) {
+        GraphBuilder b = new GraphBuilder("clip10");
+        ModelProto m = b.output(b.relu(b.input("x", 6)), "y", 6).build();
+        NodeProto clip = m.getGraph().getNode(0).toBuilder().setName("clip10/Clip").setOpType("Clip")
+                .addAttribute(AttributeProto.newBuilder().setName("min").setType(AttributeProto.AttributeType.FLOAT)
+                        .setF(min))
+                .addAttribute(AttributeProto.newBuilder().setName("max").setType(AttributeProto.AttributeType.FLOAT)
+                        .setF(max))
+                .build();
+        return m.toBuilder().clearOpsetImport()
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(10))
+                .setGraph(m.getGraph().toBuilder().setNode(0, clip)).build();
+    }
+
     /** The same model with its graph output moved to another tensor (the evaluator computes only what it needs). */
     static ModelProto withOutput(ModelProto model, String tensor, long[] shape) {
         return model.toBuilder().setGraph(model.getGraph().toBuilder().clearOutput()
                 .addOutput(Shapes.floatValue(tensor, shape))).build();
+    }
+
+    /** A model exported by models/export/export_torchvision.py; the calling test is skipped when there is none. */
+    static Path exported(String file) {
+        String folder = System.getenv("MORPHGATE_EXPORTED_MODELS");
+        assumeTrue(folder != null && Files.isRegularFile(Path.of(folder, file)),
+                "MORPHGATE_EXPORTED_MODELS does not name a folder with " + file
+                        + " (python3 models/export/export_torchvision.py --out DIR writes it)");
+        return Path.of(folder, file);
     }
 
     static Tensor randomInput(long seed, long... shape) {

@@ -2,6 +2,7 @@ package io.morphgate.onnx.internal;
 
 import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
 import io.morphgate.onnx.GraphException;
 
 /** Typed access to node attributes with ONNX defaults; a wrongly typed attribute is a {@link GraphException}. */
@@ -71,6 +72,16 @@ public final class NodeAttributes {
                     + " values, expected " + length);
         }
         return v;
+    }
+
+    /** A TENSOR attribute, or null when absent. */
+    public static TensorProto getTensor(NodeProto node, String name) {
+        AttributeProto a = find(node, name);
+        if (a == null) {
+            return null;
+        }
+        expect(node, a, AttributeProto.AttributeType.TENSOR);
+        return a.getT();
     }
 
     private static AttributeProto find(NodeProto node, String name) {

@@ -26,15 +26,20 @@ public final class TensorData {
 
     /** Element count from the dims; rejects negative dims and tensors over {@link #MAX_ELEMENTS}. */
     public static long elementCount(TensorProto t) {
+        return elementCount(t, initializer(t));
+    }
+
+    /** As {@link #elementCount(TensorProto)}; messages name the tensor as {@code what}. */
+    public static long elementCount(TensorProto t, String what) {
         long n = 1;
         for (long d : dims(t)) {
             if (d < 0) {
-                throw new GraphException("initializer " + t.getName() + " has a negative dimension: "
+                throw new GraphException(what + " has a negative dimension: "
                         + Arrays.toString(dims(t)));
             }
             // d alone may be near Long.MAX_VALUE: test before multiplying, or the product wraps to a small count
             if (d > MAX_ELEMENTS || (n *= d) > MAX_ELEMENTS) {
-                throw new GraphException("initializer " + t.getName() + " has more than " + MAX_ELEMENTS
+                throw new GraphException(what + " has more than " + MAX_ELEMENTS
                         + " elements: " + Arrays.toString(dims(t)));
             }
         }
@@ -46,10 +51,15 @@ public final class TensorData {
      * entries. Only FLOAT and INT64 are accepted (the ops this bundle supports need nothing else).
      */
     public static void checkConsistent(TensorProto t) {
+        checkConsistent(t, initializer(t));
+    }
+
+    /** As {@link #checkConsistent(TensorProto)}; messages name the tensor as {@code what}. */
+    public static void checkConsistent(TensorProto t, String what) {
         if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
-            throw new GraphException("initializer " + t.getName() + " uses external data, which is not supported");
+            throw new GraphException(what + " uses external data, which is not supported");
         }
-        long count = elementCount(t);
+        long count = elementCount(t, what);
         int type = t.getDataType();
         long elementSize;
         long typedCount;
@@ -60,31 +70,36 @@ public final class TensorData {
             elementSize = 8;
             typedCount = t.getInt64DataCount();
         } else {
-            throw new GraphException("initializer " + t.getName() + " has data type " + type
+            throw new GraphException(what + " has data type " + type
                     + "; only FLOAT (1) and INT64 (7) are supported");
         }
         if (!t.getRawData().isEmpty()) {
             if (t.getRawData().size() != count * elementSize) {
-                throw new GraphException("initializer " + t.getName() + " has " + t.getRawData().size()
+                throw new GraphException(what + " has " + t.getRawData().size()
                         + " bytes of raw_data but dims " + Arrays.toString(dims(t)) + " need " + count * elementSize);
             }
         } else if (typedCount != count) {
             if (typedCount == 0 && count > 0) {
-                throw new GraphException("initializer " + t.getName() + " has no data (dims "
+                throw new GraphException(what + " has no data (dims "
                         + Arrays.toString(dims(t)) + ")");
             }
-            throw new GraphException("initializer " + t.getName() + " has " + typedCount
+            throw new GraphException(what + " has " + typedCount
                     + " values but dims " + Arrays.toString(dims(t)) + " need " + count);
         }
     }
 
     /** The float contents of a FLOAT tensor (raw_data little-endian, or float_data). */
     public static float[] floats(TensorProto t) {
-        checkConsistent(t);
+        return floats(t, initializer(t));
+    }
+
+    /** As {@link #floats(TensorProto)}; messages name the tensor as {@code what}. */
+    public static float[] floats(TensorProto t, String what) {
+        checkConsistent(t, what);
         if (t.getDataType() != TensorProto.DataType.FLOAT_VALUE) {
-            throw new GraphException("initializer " + t.getName() + " is not FLOAT");
+            throw new GraphException(what + " is not FLOAT");
         }
-        int count = (int) elementCount(t);
+        int count = (int) elementCount(t, what);
         float[] out = new float[count];
         if (!t.getRawData().isEmpty()) {
             FloatBuffer fb = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
@@ -116,5 +131,9 @@ public final class TensorData {
             b.addDims(d);
         }
         return b.build();
+    }
+
+    private static String initializer(TensorProto t) {
+        return "initializer " + t.getName();
     }
 }

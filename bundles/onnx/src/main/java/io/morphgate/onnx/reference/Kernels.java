@@ -92,6 +92,16 @@ final class Kernels {
         return new Tensor(x.shape().clone(), out);
     }
 
+    /** Each element limited to [min, max]: max(x, min) first, then min(., max). */
+    static Tensor clip(Tensor x, float min, float max) {
+        float[] xs = x.data();
+        float[] out = new float[xs.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = Math.min(Math.max(xs[i], min), max);
+        }
+        return new Tensor(x.shape().clone(), out);
+    }
+
     /** Max or average pooling; average divides by the window's in-bounds count unless countIncludePad. */
     static Tensor pool(Tensor x, boolean max, int[] kernel, int[] strides, int[] pads, boolean countIncludePad) {
         int n = dim(x, 0), c = dim(x, 1), h = dim(x, 2), w = dim(x, 3);

@@ -2,7 +2,9 @@ package io.morphgate.onnx.reference;
 
 import ai.onnx.proto.OnnxMl.NodeProto;
 import io.morphgate.onnx.GraphException;
+import io.morphgate.onnx.internal.ConstantValue;
 import io.morphgate.onnx.internal.NodeAttributes;
+import io.morphgate.onnx.internal.Opsets;
 import io.morphgate.onnx.reference.ReferenceEvaluator.Tensor;
 
 import java.util.Arrays;
@@ -21,6 +23,8 @@ final class NodeEvaluation {
             case "BatchNormalization" -> Kernels.batchNorm(in[0], in[1], in[2], in[3], in[4],
                     NodeAttributes.getFloat(node, "epsilon", 1e-5f));
             case "Relu" -> Kernels.relu(in[0]);
+            case "Clip" -> clip(node, in, opset);
+            case "Constant" -> new Tensor(ConstantValue.shape(node), ConstantValue.floats(node));
             case "MaxPool", "AveragePool" -> pool(node, in[0]);
             case "GlobalAveragePool" -> Kernels.globalAveragePool(rank(node, in[0], 4));
             case "Concat" -> concat(node, in);
@@ -47,6 +51,19 @@ final class NodeEvaluation {
         }
         return Kernels.conv(x, w, in.length > 2 ? in[2] : null, group, ints(node, "strides", 2, 1),
                 ints(node, "pads", 4, 0));
+    }
+
+    /** Bounds from the optional scalar inputs (opset 11+) or the attributes (before); an absent bound is none. */
+    private static Tensor clip(NodeProto node, Tensor[] in, long opset) {
+        if (opset >= Opsets.CLIP_BOUNDS_AS_INPUTS) {
+            return Kernels.clip(in[0], bound(in, 1, -Float.MAX_VALUE), bound(in, 2, Float.MAX_VALUE));
+        }
+        return Kernels.clip(in[0], NodeAttributes.getFloat(node, "min", -Float.MAX_VALUE),
+                NodeAttributes.getFloat(node, "max", Float.MAX_VALUE));
+    }
+
+    private static float bound(Tensor[] in, int index, float none) {
+        return index < in.length && in[index] != null ? in[index].data()[0] : none;
     }
 
     private static Tensor pool(NodeProto node, Tensor x) {

@@ -7,6 +7,7 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import io.morphgate.onnx.GraphException;
 import io.morphgate.onnx.ShapeInference;
+import io.morphgate.onnx.internal.Opsets;
 import io.morphgate.onnx.internal.Shapes;
 import io.morphgate.onnx.internal.TensorData;
 
@@ -25,8 +26,9 @@ import java.util.Set;
  * node, so "backbone with slot X replaced by variant V" can be evaluated without splicing graphs, which gives an
  * oracle for the splicing itself.
  *
- * <p>Operators: Conv (groups, strides, asymmetric pads), BatchNormalization (inference), Relu, MaxPool,
- * AveragePool, GlobalAveragePool, Concat, Flatten, Gemm, MatMul, Add, Mul (broadcasting), Softmax, Identity.
+ * <p>Operators: Conv (groups, depthwise, strides, asymmetric pads), BatchNormalization (inference), Relu, Clip
+ * (bounds as inputs from opset 11, as attributes before), Constant (a FLOAT value), MaxPool, AveragePool,
+ * GlobalAveragePool, Concat, Flatten, Gemm, MatMul, Add, Mul (broadcasting), Softmax, Identity.
  * Accumulation is in double, results are stored as float.
  */
 public final class ReferenceEvaluator {
@@ -106,9 +108,11 @@ public final class ReferenceEvaluator {
         private final Map<String, TensorProto> initializers = new HashMap<>();
         private final Map<String, Tensor> values = new HashMap<>();
         private final Set<String> inProgress = new HashSet<>();
+        private final long opset;
 
         Evaluation(ModelProto model, Map<String, Substitution> substitutions) {
             this.model = model;
+            this.opset = Opsets.defaultDomain(model);
             this.substitutions = substitutions;
             for (NodeProto n : model.getGraph().getNodeList()) {
                 for (String out : n.getOutputList()) {
@@ -180,21 +184,11 @@ public final class ReferenceEvaluator {
                 for (int i = 0; i < in.length; i++) {
                     in[i] = node.getInput(i).isEmpty() ? null : value(node.getInput(i));
                 }
-                v = NodeEvaluation.evaluate(node, in, opset());
+                v = NodeEvaluation.evaluate(node, in, opset);
             }
             inProgress.remove(name);
             values.put(name, v);
             return v;
-        }
-
-        private long opset() {
-            long opset = 0;
-            for (var o : model.getOpsetImportList()) {
-                if (o.getDomain().isEmpty() || o.getDomain().equals("ai.onnx")) {
-                    opset = Math.max(opset, o.getVersion());
-                }
-            }
-            return opset;
         }
     }
 }

@@ -14,6 +14,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ReferenceEvaluatorTest {
 
@@ -137,6 +138,86 @@ class ReferenceEvaluatorTest {
     }
 
     @Test
+    void depthwiseConvWithStrideAndPadsByHand() {
+        // 2 channels 3x3, group 2, 3x3 kernels, stride 2, pads 1: the outputs sit on the input's corners.
+        // Channel 0: 1..9 and a kernel of ones, so each output sums the in-bounds 2x2 corner, plus bias 0.5.
+        // Channel 1: 10..18 and a kernel that is 2 at its centre only, so 2 * the corner value, plus bias -1.
+        GraphBuilder b = new GraphBuilder("dw");
+        float[] kernels = new float[18];
+        java.util.Arrays.fill(kernels, 0, 9, 1f);
+        kernels[9 + 4] = 2f;
+        String t = b.conv(b.input("x", 2, 3, 3), kernels, 2, 1, 3, 3, new float[] {0.5f, -1f}, 2, 2, 1, 1, 1, 1, 2);
+        Tensor y = ReferenceEvaluator.run(b.output(t, "y", 2, 2, 2).build(), new Tensor(new long[] {1, 2, 3, 3},
+                new float[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18}));
+        assertArrayEquals(new long[] {1, 2, 2, 2}, y.shape());
+        assertArrayEquals(new float[] {12.5f, 16.5f, 24.5f, 28.5f, 19, 23, 31, 35}, y.data());
+    }
+
+    @Test
+    void reluSixWithConstantBoundsByHand() {
+        GraphBuilder b = new GraphBuilder("r6");
+        String t = b.clip(b.input("x", 6), b.constant(new long[0], 0f), b.constant(new long[0], 6f));
+        Tensor y = ReferenceEvaluator.run(b.output(t, "y", 6).build(), SIX_VALUES);
+        assertArrayEquals(new float[] {0, 0, 0.5f, 3, 6, 6}, y.data());
+    }
+
+    @Test
+    void clipBoundsFromInitializersOrAbsentByHand() {
+        GraphBuilder b = new GraphBuilder("c");
+        String x = b.input("x", 6);
+        String upTo2 = b.clip(x, null, b.initializer("two", new long[0], 2f));
+        String from1 = b.clip(upTo2, b.initializer("minusOne", new long[0], -1f), null);
+        String unbounded = b.clip(from1, null, null);
+        Tensor y = ReferenceEvaluator.run(b.output(unbounded, "y", 6).build(), SIX_VALUES);
+        assertArrayEquals(new float[] {-1, -1, 0.5f, 2, 2, 2}, y.data());
+    }
+
+    @Test
+    void clipBeforeOpset11TakesItsBoundsFromAttributesAsOnnxRuntimeDoes() {
+        ModelProto m = io.morphgate.onnx.TestAccess.clipWithAttributesAtOpset10(-1f, 2f);
+        assertArrayEquals(new float[] {-1, -1, 0.5f, 2, 2, 2}, ReferenceEvaluator.run(m, SIX_VALUES).data());
+        assertArrayEquals(io.morphgate.onnx.TestAccess.ort(m, SIX_VALUES).data(),
+                ReferenceEvaluator.run(m, SIX_VALUES).data());
+    }
+
+    @Test
+    void constantPerChannelOffsetByHand() {
+        GraphBuilder b = new GraphBuilder("k");
+        String t = b.add(b.input("x", 3, 1, 2), b.constant(new long[] {3, 1, 1}, 10, 20, 30));
+        Tensor y = ReferenceEvaluator.run(b.output(t, "y", 3, 1, 2).build(),
+                new Tensor(new long[] {1, 3, 1, 2}, new float[] {1, 2, 3, 4, 5, 6}));
+        assertArrayEquals(new float[] {11, 12, 23, 24, 35, 36}, y.data());
+    }
+
+    /**
+     * A MobileNet-V2 inverted residual block with a head, bounds tight enough that both sides of each Clip act:
+     * 1x1 expand, Clip [0, 1] with Constant bounds, 3x3 depthwise, Clip [-0.5, +inf) with an initializer bound, 1x1
+     * project, residual Add, global pool, Gemm.
+     */
+    @Test
+    void mobileNetBlockMatchesOnnxRuntime() {
+        java.util.Random r = new java.util.Random(5);
+        GraphBuilder b = new GraphBuilder("mb");
+        String x = b.input("x", 4, 7, 7);
+        String expand = b.clip(b.conv(x, rnd(r, 12 * 4), 12, 4, 1, 1, rnd(r, 12), 1),
+                b.constant(new long[0], 0f), b.constant(new long[0], 1f));
+        String depthwise = b.clip(b.conv(expand, rnd(r, 12 * 9), 12, 1, 3, 3, rnd(r, 12), 12),
+                b.initializer("floor", new long[0], -0.5f), null);
+        String project = b.conv(depthwise, rnd(r, 4 * 12), 4, 12, 1, 1, rnd(r, 4), 1);
+        String head = b.gemm(b.flatten(b.globalAveragePool(b.add(x, project))), rnd(r, 3 * 4), 3, 4, rnd(r, 3));
+        ModelProto m = b.output(head, "y", 3).build();
+        Tensor in = io.morphgate.onnx.TestAccess.randomInput(6, 2, 4, 7, 7);
+
+        ModelProto upToExpand = io.morphgate.onnx.TestAccess.withOutput(m, expand, new long[] {-1, 12, 7, 7});
+        Tensor clipped = io.morphgate.onnx.TestAccess.ort(upToExpand, in);
+        assertTrue(count(clipped, 0f) > 0 && count(clipped, 1f) > 0, "both bounds of the first Clip act");
+        assertArrayEquals(clipped.data(), ReferenceEvaluator.run(upToExpand, in).data(), 1e-5f);
+        Tensor expected = io.morphgate.onnx.TestAccess.ort(m, in);
+        assertArrayEquals(expected.shape(), ReferenceEvaluator.run(m, in).shape());
+        assertArrayEquals(expected.data(), ReferenceEvaluator.run(m, in).data(), 1e-5f);
+    }
+
+    @Test
     void refusesInputOfTheWrongShape() {
         GraphBuilder b = new GraphBuilder("r");
         ModelProto m = b.output(b.relu(b.input("x", 2, 2, 2)), "y", 2, 2, 2).build();
@@ -162,6 +243,16 @@ class ReferenceEvaluatorTest {
         GraphException e = assertThrows(GraphException.class,
                 () -> ReferenceEvaluator.run(bad, new Tensor(new long[] {1, 2, 2, 2}, new float[8])));
         assertEquals("node r/Relu_0 (Tanh): unsupported operator", e.getMessage());
+    }
+
+    private static final Tensor SIX_VALUES = new Tensor(new long[] {1, 6}, new float[] {-7, -1, 0.5f, 3, 6, 9});
+
+    private static int count(Tensor t, float value) {
+        int n = 0;
+        for (float v : t.data()) {
+            n += v == value ? 1 : 0;
+        }
+        return n;
     }
 
     private static float[] rnd(java.util.Random r, int n) {
