@@ -9,19 +9,10 @@ import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyFactory;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.PrivateKey;
-import java.security.Signature;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -32,7 +23,6 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
-import java.security.MessageDigest;
 
 import org.junit.FixMethodOrder;
 import org.junit.Test;
@@ -66,8 +56,7 @@ import io.morphgate.api.model.ModelControl;
 public class DeploymentIT extends TestSupport {
 
     private static final String LOWRANK = "io.morphgate.operator.lowrank";
-    private static final String KEY_ID = "itest-cloud";
-    private static final String PRIVATE_KEY = "morphgate.itests.deployment.key";
+    private static final String KEY_ID = SignedJars.KEY_ID;
     private static final String LOWRANK_JAR = "morphgate.itests.deployment.lowrank";
     private static final String WORK = "morphgate.itests.deployment.work";
 
@@ -75,15 +64,12 @@ public class DeploymentIT extends TestSupport {
     public Option[] configuration() throws Exception {
         Path work = Path.of(System.getProperty("morphgate.itests.target", "target"), "deployment-it",
                 UUID.randomUUID().toString()).toAbsolutePath();
-        Path keys = Files.createDirectories(work.resolve("home/conf/trusted-keys"));
-        KeyPair pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-        Files.writeString(keys.resolve(KEY_ID + ".pub"), Base64.getEncoder().encodeToString(pair.getPublic().getEncoded()));
         String lowrank = featureBundles("morphgate-operator-lowrank").get(0);
         List<Option> options = new ArrayList<>(Arrays.asList(gatewayOptions("morphgate-core")));
         options.add(frameworkProperty("morphgate.home").value(work.resolve("home").toString()));
         options.add(frameworkProperty("morphgate.data.dir").value(work.resolve("data").toString()));
         // test only: the probe signs jars as the cloud would
-        options.add(frameworkProperty(PRIVATE_KEY).value(Base64.getEncoder().encodeToString(pair.getPrivate().getEncoded())));
+        options.addAll(SignedJars.trustedKey(work.resolve("home")));
         options.add(frameworkProperty(LOWRANK_JAR).value(TestBundles.require(lowrank).toAbsolutePath().toString()));
         options.add(frameworkProperty(WORK).value(work.toString()));
         return options.toArray(Option[]::new);
@@ -262,22 +248,11 @@ public class DeploymentIT extends TestSupport {
         return Path.of(context.getProperty(WORK));
     }
 
-    private String sign(Path jar) throws Exception {
-        PrivateKey key = KeyFactory.getInstance("Ed25519").generatePrivate(
-                new PKCS8EncodedKeySpec(Base64.getDecoder().decode(context.getProperty(PRIVATE_KEY))));
-        Signature signer = Signature.getInstance("Ed25519");
-        signer.initSign(key);
-        signer.update(Files.readAllBytes(jar));
-        return Base64.getEncoder().encodeToString(signer.sign());
+    private String sign(Path jar) {
+        return new SignedJars(context).sign(jar);
     }
 
     private static String sha256(Path jar) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(jar)));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return SignedJars.sha256(jar);
     }
 }
