@@ -48,6 +48,7 @@ final class ModelExtender implements BundleTrackerCustomizer<Long>, AutoCloseabl
 
     /** The local model file's id, once it was read: it serves first. */
     private volatile Optional<String> localModel = Optional.empty();
+    private volatile boolean closed;
     /** The catalog of the serving model; touched on the swap thread only. */
     private ServingCatalog catalog;
 
@@ -116,6 +117,9 @@ final class ModelExtender implements BundleTrackerCustomizer<Long>, AutoCloseabl
 
     @Override
     public void removedBundle(Bundle bundle, BundleEvent event, Long bundleId) {
+        if (closed) {
+            return; // the backbone stops: nothing to fall back to
+        }
         inBackground("withdrawing model bundle " + bundle.getSymbolicName(), () -> {
             library.remove(bundleId).ifPresent(gone -> {
                 LOG.log(Level.INFO, "model {0} (bundle {1}) withdrawn", gone.id(), bundleId);
@@ -254,6 +258,7 @@ final class ModelExtender implements BundleTrackerCustomizer<Long>, AutoCloseabl
     /** Stops tracking and withdraws the catalog; call once the swapper's thread has stopped. */
     @Override
     public void close() {
+        closed = true;
         tracker.close();
         withdrawCatalog();
     }
