@@ -63,7 +63,7 @@ public class MqttControlIT extends TestSupport {
     public Option[] configuration() {
         int[] ports = MqttTestBroker.start();
         List<String> bundles = new ArrayList<>();
-        for (String feature : List.of("morphgate-core", "morphgate-operator-lowrank", "morphgate-control")) {
+        for (String feature : List.of("morphgate-core", FASHION_MNIST, "morphgate-operator-lowrank", "morphgate-control")) {
             for (String id : featureBundles(feature)) {
                 // the deployer is being written alongside: provision it when it has been built
                 if (!id.startsWith("io.morphgate:morphgate-control-mqtt:") && !bundles.contains(id)
