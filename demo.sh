@@ -16,7 +16,7 @@ if [ ! -f "$dataset/t10k-images-idx3-ubyte.gz" ]; then
   fi
 fi
 
-echo "demo: building (mvn install, tests skipped; the test command is 'mvn -B verify')"
+echo "demo: building (mvn install, tests skipped; the test command is './test.sh')"
 mvn -B -q -DskipTests install
 
 data=gateway/target/demo-data
