@@ -91,6 +91,7 @@ final class ModelExtender implements BundleTrackerCustomizer<Long>, AutoCloseabl
                 served(entry);
             }
             preferred.set(id);
+            localModel = Optional.empty(); // the operator's choice now outranks the --model file
             return null;
         });
     }
