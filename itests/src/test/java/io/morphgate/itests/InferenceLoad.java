@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.morphgate.api.inference.InferenceResult;
@@ -21,7 +22,23 @@ final class InferenceLoad implements AutoCloseable {
     private final List<List<Served>> perClient = new ArrayList<>();
     private final List<Thread> clients = new ArrayList<>();
 
+    /**
+     * Starts the clients once a model serves (the backbone reads its model bundle in the background after it
+     * starts): the load measures swaps, not start-up.
+     */
     InferenceLoad(InferenceService inference, int clientCount) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (inference.model().isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no model serves after 60 s: no load to start");
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted while waiting for a model", e);
+            }
+        }
         for (int c = 0; c < clientCount; c++) {
             List<Served> served = new ArrayList<>();
             perClient.add(served);

@@ -48,6 +48,8 @@ public abstract class TestSupport {
     public static final String FASHION_MNIST = "morphgate-model-fashion-mnist";
     /** Pass it among the feature names for a gateway with the core but no model installed. */
     public static final String NO_MODEL = "no-model";
+    /** Framework property set for a gateway started with {@link #NO_MODEL}. */
+    static final String NO_MODEL_PROPERTY = "morphgate.itests.no-model";
 
     /**
      * Felix in a fresh storage dir, the bundles of the named features in order, and the JUnit bundles. With
@@ -56,10 +58,14 @@ public abstract class TestSupport {
      */
     public static Option[] gatewayOptions(String... featureNames) {
         List<String> features = new ArrayList<>(List.of(featureNames));
-        if (!features.remove(NO_MODEL) && features.contains("morphgate-core") && !features.contains(FASHION_MNIST)) {
+        boolean noModel = features.remove(NO_MODEL);
+        if (!noModel && features.contains("morphgate-core") && !features.contains(FASHION_MNIST)) {
             features.add(features.indexOf("morphgate-core") + 1, FASHION_MNIST);
         }
-        return gatewayOptions(features.stream().flatMap(f -> featureBundles(f).stream()).distinct().toList());
+        List<Option> options = new ArrayList<>(Arrays.asList(gatewayOptions(
+                features.stream().flatMap(f -> featureBundles(f).stream()).distinct().toList())));
+        options.add(frameworkProperty(NO_MODEL_PROPERTY).value(String.valueOf(noModel)));
+        return options.toArray(Option[]::new);
     }
 
     /** As {@link #gatewayOptions(String...)}, for an explicit list of bundle ids (groupId:artifactId:version). */
@@ -105,10 +111,26 @@ public abstract class TestSupport {
         try {
             T service = tracker.waitForService(timeoutMillis);
             assertNotNull("no " + type.getName() + " service within " + timeoutMillis + " ms", service);
+            awaitModelServing(service);
             return service;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted while waiting for " + type.getName(), e);
+        }
+    }
+
+    /**
+     * The backbone's services are there from its start, the model a moment later (the model extender reads its bundle
+     * in the background): a test that takes them waits for the model, unless it runs without one.
+     */
+    private void awaitModelServing(Object service) {
+        if (Boolean.parseBoolean(context.getProperty(NO_MODEL_PROPERTY))) {
+            return;
+        }
+        if (service instanceof io.morphgate.api.inference.InferenceService inference) {
+            await("a model serving", 60_000, () -> inference.model().isPresent());
+        } else if (service instanceof io.morphgate.api.model.ModelControl control) {
+            await("a model serving", 60_000, () -> control.status().model().isPresent());
         }
     }
 
