@@ -2,7 +2,6 @@ package io.morphgate.control.mqtt.internal;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,7 +38,6 @@ import io.morphgate.api.model.SwapRecord;
 import io.morphgate.api.model.VariantState;
 import io.morphgate.api.policy.PolicyDecision;
 import io.morphgate.api.policy.PolicyListener;
-import io.morphgate.control.mqtt.internal.command.Arguments;
 import io.morphgate.control.mqtt.internal.command.CommandRouter;
 import io.morphgate.control.mqtt.internal.command.EventPublisher;
 import io.morphgate.control.mqtt.internal.command.Json;
@@ -47,6 +45,7 @@ import io.morphgate.control.mqtt.internal.command.ReplyStore;
 import io.morphgate.control.mqtt.internal.handler.InfoHandler;
 import io.morphgate.control.mqtt.internal.transport.LinkSettings;
 import io.morphgate.control.mqtt.internal.transport.MqttLink;
+import io.morphgate.mqtt.client.BrokerSettings;
 
 /**
  * The control link: wires the MQTT transport, the router and its verb handlers, events and telemetry, and owns the
@@ -77,15 +76,14 @@ public class MqttControl implements ModelListener, PolicyListener {
     @Activate
     void activate(BundleContext context, MqttControlConfiguration config) throws IOException, MqttException {
         Instant started = Instant.now();
-        String gatewayId = gatewayId(context, config);
+        BrokerSettings broker = BrokerSettings.of(config.brokerUrl(), config.gatewayId(), config.username(),
+                config.passwordFile(), config.caCertificateFile(), config.keepAliveSeconds(), context::getProperty);
+        String gatewayId = broker.gatewayId();
         Path dataDir = dataDir(context);
         commands = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(64),
                 threads("morphgate-control-command"));
         scheduler = new ScheduledThreadPoolExecutor(1, threads("morphgate-control-link"));
-        String brokerUrl = brokerUrl(context, config);
-        LinkSettings settings = new LinkSettings(brokerUrl, gatewayId, text(config.username()),
-                password(config.passwordFile()), text(config.caCertificateFile()).map(Path::of),
-                config.keepAliveSeconds(), Files.createDirectories(dataDir.resolve("control/session")));
+        LinkSettings settings = new LinkSettings(broker, Files.createDirectories(dataDir.resolve("control/session")));
         replies = new ReplyStore(dataDir.resolve("control/replies"), config.repliesKept());
         InfoHandler info = new InfoHandler(context, gatewayId, started, model);
         LateOutbox outbox = new LateOutbox();
@@ -104,7 +102,7 @@ public class MqttControl implements ModelListener, PolicyListener {
         if (present != null) {
             commands.execute(new RecoveredJobs(present, replies, events));
         }
-        LOG.log(Level.INFO, "control link for gateway {0} on {1}, replies in {2}", gatewayId, brokerUrl,
+        LOG.log(Level.INFO, "control link for gateway {0} on {1}, replies in {2}", gatewayId, broker.brokerUrl(),
                 dataDir.resolve("control/replies"));
     }
 
@@ -176,36 +174,9 @@ public class MqttControl implements ModelListener, PolicyListener {
         return Json.bytes(state);
     }
 
-    static String brokerUrl(BundleContext context, MqttControlConfiguration config) {
-        return text(config.brokerUrl()).or(() -> Optional.ofNullable(context.getProperty("morphgate.broker.url"))
-                .flatMap(MqttControl::text)).orElse("tcp://127.0.0.1:1883");
-    }
-
-    static String gatewayId(BundleContext context, MqttControlConfiguration config) {
-        String id = text(config.gatewayId()).or(() -> Optional.ofNullable(context.getProperty("morphgate.gateway.id"))
-                .flatMap(MqttControl::text)).orElse("gateway-1");
-        if (!Arguments.ID.matcher(id).matches()) {
-            throw new IllegalArgumentException("gateway id '" + id + "' cannot be an MQTT topic level: use 1 to 64 "
-                    + "characters of A-Z a-z 0-9 . _ -");
-        }
-        return id;
-    }
-
     private static Path dataDir(BundleContext context) {
         String configured = context.getProperty("morphgate.data.dir");
         return configured != null && !configured.isBlank() ? Path.of(configured) : context.getDataFile("").toPath();
-    }
-
-    private static Optional<char[]> password(String passwordFile) throws IOException {
-        if (text(passwordFile).isEmpty()) {
-            return Optional.empty();
-        }
-        String content = Files.readString(Path.of(passwordFile.trim()), StandardCharsets.UTF_8);
-        return Optional.of(content.lines().findFirst().orElse("").toCharArray());
-    }
-
-    private static Optional<String> text(String value) {
-        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
     }
 
     private static ThreadFactory threads(String name) {

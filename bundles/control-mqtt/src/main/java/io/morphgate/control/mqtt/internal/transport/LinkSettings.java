@@ -1,20 +1,27 @@
 package io.morphgate.control.mqtt.internal.transport;
 
 import java.nio.file.Path;
-import java.util.Optional;
+
+import io.morphgate.mqtt.client.BrokerSettings;
 
 /**
- * How to reach the broker.
+ * How the control link reaches the broker: the settings it shares with every gateway link, and its own session.
  *
- * @param password      read from the configured password file, so the secret is not in the configuration itself
- * @param caCertificate PEM file of the CA that signed the broker's certificate (ssl:// URLs)
- * @param sessionDir    where Paho keeps in-flight QoS 1 messages across restarts
+ * @param broker     broker URL, gateway id (the client id), credentials, CA, keep-alive
+ * @param sessionDir where Paho keeps in-flight QoS 1 messages across restarts
  */
-public record LinkSettings(String brokerUrl, String gatewayId, Optional<String> username, Optional<char[]> password,
-        Optional<Path> caCertificate, int keepAliveSeconds, Path sessionDir) {
+public record LinkSettings(BrokerSettings broker, Path sessionDir) {
+
+    public String brokerUrl() {
+        return broker.brokerUrl();
+    }
+
+    public String gatewayId() {
+        return broker.gatewayId();
+    }
 
     /** Every topic of this gateway starts with this. */
     public String namespace() {
-        return "morphgate/v1/" + gatewayId + "/";
+        return broker.namespace();
     }
 }

@@ -5,15 +5,10 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
-import javax.net.ssl.SSLSocketFactory;
-
 import org.eclipse.paho.client.mqttv3.DisconnectedBufferOptions;
-import org.eclipse.paho.client.mqttv3.IMqttActionListener;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
-import org.eclipse.paho.client.mqttv3.IMqttToken;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
 import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
@@ -21,17 +16,20 @@ import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MqttDefaultFilePersistence;
 
+import io.morphgate.mqtt.client.ClientOptions;
+import io.morphgate.mqtt.client.Connector;
+
 /**
  * The MQTT 3.1.1 connection to the broker (Eclipse Paho), and nothing else: a persistent session under the client id
  * = gateway id, QoS 1 subscription to {@code cmd/+}, the retained {@code state} with a last will saying offline,
- * reconnection with exponential backoff (Paho's automatic reconnect once connected, our own retry for the first
- * connect; both capped at 60 s). Commands are acknowledged to the broker only when the sink says their reply is
+ * reconnection with exponential backoff (Paho's automatic reconnect once connected, {@link Connector} for the first
+ * connect; both capped at 60 s). Broker, credentials, TLS and sockets are set up as for every link
+ * ({@link ClientOptions}). Commands are acknowledged to the broker only when the sink says their reply is
  * stored, so a command cut off by a crash is delivered again (and the reply store keeps it from running twice).
  */
 public final class MqttLink implements Outbox, AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(MqttLink.class.getName());
-    static final long MAX_BACKOFF_MILLIS = 60_000;
     static final String OFFLINE = "{\"status\":\"offline\"}";
 
     private final LinkSettings settings;
@@ -40,7 +38,7 @@ public final class MqttLink implements Outbox, AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final MqttAsyncClient client;
     private final String commandPrefix;
-    private volatile boolean closed;
+    private volatile Connector connector;
 
     public MqttLink(LinkSettings settings, CommandSink sink, Supplier<byte[]> onlineState,
             ScheduledExecutorService scheduler) throws MqttException {
@@ -62,62 +60,17 @@ public final class MqttLink implements Outbox, AutoCloseable {
 
     /** Connects in the background; returns at once. */
     public void start() throws IOException {
-        MqttConnectOptions options = options();
-        connect(options, 1_000);
+        connector = new Connector(client, options(), scheduler, "control link");
+        connector.start();
     }
 
+    /** The options every link shares, and the control link's own: a persistent session and a last will. */
     private MqttConnectOptions options() throws IOException {
-        MqttConnectOptions options = new MqttConnectOptions();
-        options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
+        MqttConnectOptions options = ClientOptions.of(settings.broker());
         options.setCleanSession(false);
-        options.setAutomaticReconnect(true);
-        options.setMaxReconnectDelay((int) MAX_BACKOFF_MILLIS);
-        options.setKeepAliveInterval(settings.keepAliveSeconds());
-        options.setConnectionTimeout(30);
         options.setMaxInflight(100);
-        options.setWill(settings.namespace() + "state", OFFLINE.getBytes(UTF_8), 1,
-                true);
-        settings.username().ifPresent(options::setUserName);
-        settings.password().ifPresent(options::setPassword);
-        if (settings.caCertificate().isPresent()) {
-            options.setSocketFactory(NoDelaySockets.tls(TrustedCertificates.socketFactory(settings.caCertificate().get())));
-        } else if (settings.brokerUrl().startsWith("ssl://")) {
-            options.setSocketFactory(NoDelaySockets.tls((SSLSocketFactory) SSLSocketFactory.getDefault()));
-        } else {
-            options.setSocketFactory(NoDelaySockets.plain());
-        }
+        options.setWill(settings.namespace() + "state", OFFLINE.getBytes(UTF_8), 1, true);
         return options;
-    }
-
-    private void connect(MqttConnectOptions options, long backoffMillis) {
-        if (closed) {
-            return;
-        }
-        try {
-            client.connect(options, null, new IMqttActionListener() {
-                @Override
-                public void onSuccess(IMqttToken token) {
-                    LOG.log(Level.INFO, "connected to {0} as {1}", settings.brokerUrl(), settings.gatewayId());
-                }
-
-                @Override
-                public void onFailure(IMqttToken token, Throwable e) {
-                    retry(options, backoffMillis, e);
-                }
-            });
-        } catch (MqttException e) {
-            retry(options, backoffMillis, e);
-        }
-    }
-
-    private void retry(MqttConnectOptions options, long backoffMillis, Throwable e) {
-        if (closed) {
-            return;
-        }
-        LOG.log(Level.WARNING, "cannot connect to {0}: {1}; retrying in {2} s", settings.brokerUrl(), e,
-                backoffMillis / 1000);
-        scheduler.schedule(() -> connect(options, Math.min(backoffMillis * 2, MAX_BACKOFF_MILLIS)), backoffMillis,
-                TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -137,7 +90,10 @@ public final class MqttLink implements Outbox, AutoCloseable {
     /** Says offline (retained; a clean disconnect sends no will), disconnects and closes. */
     @Override
     public void close() {
-        closed = true;
+        Connector started = connector;
+        if (started != null) {
+            started.close();
+        }
         try {
             if (client.isConnected()) {
                 client.publish(settings.namespace() + "state", OFFLINE.getBytes(UTF_8),

@@ -1,4 +1,4 @@
-package io.morphgate.control.mqtt.internal.transport;
+package io.morphgate.mqtt.client;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -9,20 +9,21 @@ import javax.net.ssl.SSLSocketFactory;
 
 /**
  * Socket factories that turn Nagle's algorithm off. A command is answered with two small writes in a row (the reply,
- * then the PUBACK of the command, sent only once the reply is stored); with Nagle on, the second waits for the
- * broker's delayed ACK of the first, about 40 ms on Linux, and the cloud sees every round trip take 80 to 90 ms
- * (measured: docs/benchmarks/control-roundtrip.md). Paho leaves the option at the JVM's default (on).
+ * then the PUBACK of the command, sent only once the reply is stored), an inference reply right after the PUBACK of
+ * its request; with Nagle on, the second waits for the broker's delayed ACK of the first, about 40 ms on Linux, and
+ * every round trip takes 80 to 90 ms (measured: docs/benchmarks/control-roundtrip.md). Paho leaves the option at the
+ * JVM's default (on).
  */
-final class NoDelaySockets {
+public final class NoDelaySockets {
 
     private NoDelaySockets() {
     }
 
-    static SocketFactory plain() {
+    public static SocketFactory plain() {
         return new Plain(SocketFactory.getDefault());
     }
 
-    static SSLSocketFactory tls(SSLSocketFactory delegate) {
+    public static SSLSocketFactory tls(SSLSocketFactory delegate) {
         return new Tls(delegate);
     }
 

@@ -1,4 +1,4 @@
-package io.morphgate.control.mqtt.internal.transport;
+package io.morphgate.mqtt.client;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,12 +15,12 @@ import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManagerFactory;
 
 /** A TLS socket factory that trusts exactly the CA certificates of a PEM file (the broker's CA). */
-final class TrustedCertificates {
+public final class TrustedCertificates {
 
     private TrustedCertificates() {
     }
 
-    static SSLSocketFactory socketFactory(Path pemFile) throws IOException {
+    public static SSLSocketFactory socketFactory(Path pemFile) throws IOException {
         try (InputStream in = Files.newInputStream(pemFile)) {
             Collection<? extends Certificate> certificates = CertificateFactory.getInstance("X.509")
                     .generateCertificates(in);
