@@ -8,25 +8,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.Optional;
 
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLHandshakeException;
-import javax.net.ssl.SSLServerSocket;
-import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 
+import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -64,30 +56,32 @@ class ClientOptionsTest {
     }
 
     @Test
-    void tlsTrustsExactlyTheCaFileWithNagleOff() throws Exception {
-        Path broker = keyPair("broker");
-        Path brokerCa = exportCertificate(broker, "broker");
-        Path otherCa = exportCertificate(keyPair("other"), "other");
-        MqttConnectOptions trusting = ClientOptions.of(settings("ssl://localhost:8883", "", brokerCa.toString()));
-        SSLSocketFactory factory = assertInstanceOf(SSLSocketFactory.class, trusting.getSocketFactory());
-        try (SSLServerSocket server = tlsServer(broker)) {
-            CompletableFuture<Void> served = serveOne(server);
-            try (SSLSocket socket = (SSLSocket) factory.createSocket(InetAddress.getLoopbackAddress(),
-                    server.getLocalPort())) {
+    void tlsTrustsExactlyTheCaFileAndHasNagleOff() throws Exception {
+        Path password = Files.writeString(dir.resolve("password"), "s3cret\n");
+        try (TlsTestBroker broker = new TlsTestBroker(dir, "broker");
+                TlsTestBroker stranger = new TlsTestBroker(dir, "stranger")) {
+            int port = broker.listen(0);
+            String url = "ssl://localhost:" + port;
+            MqttConnectOptions trusting = ClientOptions.of(settings(url, password.toString(),
+                    broker.caFile().toString()));
+            SSLSocketFactory factory = assertInstanceOf(SSLSocketFactory.class, trusting.getSocketFactory());
+            try (Socket socket = factory.createSocket("localhost", port)) {
                 assertTrue(socket.getTcpNoDelay());
-                socket.startHandshake();
-                socket.getOutputStream().write(1);
             }
-            served.get(10, TimeUnit.SECONDS);
-        }
-        SSLSocketFactory distrusting = (SSLSocketFactory) ClientOptions.of(settings("ssl://localhost:8883", "",
-                otherCa.toString())).getSocketFactory();
-        try (SSLServerSocket server = tlsServer(broker)) {
-            serveOne(server);
-            try (SSLSocket socket = (SSLSocket) distrusting.createSocket(InetAddress.getLoopbackAddress(),
-                    server.getLocalPort())) {
-                assertThrows(SSLHandshakeException.class, socket::startHandshake);
+            broker.awaitConnect(1); // that socket sent no CONNECT
+            try (MqttClient client = new MqttClient(url, "trusting", new MemoryPersistence())) {
+                client.connect(trusting);
+                TlsTestBroker.Connect connect = broker.awaitConnect(10).orElseThrow();
+                assertEquals("trusting", connect.clientId());
+                assertEquals(Optional.of("device"), connect.username());
+                assertEquals(Optional.of("s3cret"), connect.password());
+                client.disconnectForcibly(100, 100);
             }
+            MqttConnectOptions distrusting = ClientOptions.of(settings(url, "", stranger.caFile().toString()));
+            try (MqttClient client = new MqttClient(url, "distrusting", new MemoryPersistence())) {
+                assertThrows(MqttException.class, () -> client.connect(distrusting));
+            }
+            assertEquals(Optional.empty(), broker.awaitConnect(1), "nothing was sent to a broker not trusted");
         }
     }
 
@@ -97,54 +91,5 @@ class ClientOptionsTest {
         IOException e = assertThrows(IOException.class,
                 () -> ClientOptions.of(settings("ssl://localhost:8883", "", empty.toString())));
         assertTrue(e.getMessage().contains(empty.toString()), e.getMessage());
-    }
-
-    private Path keyPair(String alias) throws Exception {
-        Path store = dir.resolve(alias + ".p12");
-        keytool("-genkeypair", "-alias", alias, "-keyalg", "EC", "-groupname", "secp256r1", "-dname",
-                "CN=localhost", "-validity", "2", "-keystore", store.toString(), "-storetype", "PKCS12",
-                "-storepass", "changeit");
-        return store;
-    }
-
-    private Path exportCertificate(Path store, String alias) throws Exception {
-        Path pem = dir.resolve(alias + ".pem");
-        keytool("-exportcert", "-rfc", "-alias", alias, "-keystore", store.toString(), "-storepass", "changeit",
-                "-file", pem.toString());
-        return pem;
-    }
-
-    private static void keytool(String... args) throws Exception {
-        List<String> command = new java.util.ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes());
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, "keytool failed: " + output);
-    }
-
-    private static SSLServerSocket tlsServer(Path store) throws Exception {
-        KeyStore keys = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(store)) {
-            keys.load(in, "changeit".toCharArray());
-        }
-        KeyManagerFactory managers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        managers.init(keys, "changeit".toCharArray());
-        SSLContext tls = SSLContext.getInstance("TLS");
-        tls.init(managers.getKeyManagers(), null, null);
-        return (SSLServerSocket) tls.getServerSocketFactory().createServerSocket(0, 1,
-                InetAddress.getLoopbackAddress());
-    }
-
-    /** Accepts one connection, completes its handshake and reads one byte. */
-    private static CompletableFuture<Void> serveOne(SSLServerSocket server) {
-        return CompletableFuture.runAsync(() -> {
-            try (SSLSocket socket = (SSLSocket) server.accept(); OutputStream ignored = socket.getOutputStream()) {
-                socket.startHandshake();
-                socket.getInputStream().read();
-            } catch (IOException e) {
-                // the distrusting client aborts the handshake
-            }
-        });
     }
 }

@@ -2,17 +2,13 @@ package io.morphgate.inference.mqtt.internal;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
-import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
+import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
@@ -29,10 +25,15 @@ import com.google.gson.JsonObject;
 import io.morphgate.api.serving.PredictionService;
 import io.morphgate.api.serving.ServingException;
 import io.morphgate.api.serving.ServingException.Code;
+import io.morphgate.mqtt.client.BrokerSettings;
+import io.morphgate.mqtt.client.ClientOptions;
+import io.morphgate.mqtt.client.Connector;
 import io.morphgate.serving.wire.PredictionJson;
 
 /**
- * Inference over MQTT with a client of its own (so device traffic never queues behind the cloud control link).
+ * Inference over MQTT with a client of its own (so device traffic never queues behind the cloud control link), set
+ * up as every gateway link is ({@link ClientOptions}: TLS with a CA file, credentials from a password file,
+ * TCP_NODELAY, reconnect): a clean session under {@code <gatewayId>-inference}, resubscribed on every reconnect.
  * Decoding runs on Paho's callback thread and is bounded by the serving limits; the reply is published
  * asynchronously (no thread waits for the broker's acknowledgement) when the prediction completes. Replies carry the
  * request id; errors carry the serving error code.
@@ -42,58 +43,43 @@ import io.morphgate.serving.wire.PredictionJson;
 public class MqttInference implements MqttCallbackExtended {
 
     private static final System.Logger LOG = System.getLogger(MqttInference.class.getName());
-    private static final Pattern GATEWAY_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     private final PredictionService predictions;
     private final MqttInferenceConfiguration config;
     private final String namespace;
     private final MqttAsyncClient client;
-    private final MqttConnectOptions options;
-    private final ScheduledExecutorService connector;
-    private int retrySeconds = 2;
+    private final ScheduledExecutorService scheduler;
+    private final Connector connector;
 
     @Activate
     public MqttInference(@Reference PredictionService predictions, BundleContext context,
             MqttInferenceConfiguration config) throws MqttException, IOException {
         this.predictions = predictions;
         this.config = config;
-        String gatewayId = text(config.gatewayId()).or(() -> text(context.getProperty("morphgate.gateway.id")))
-                .orElse("gateway-1");
-        if (!GATEWAY_ID.matcher(gatewayId).matches()) {
-            throw new IllegalArgumentException("gateway id '" + gatewayId + "' cannot be an MQTT topic level");
-        }
-        String brokerUrl = text(config.brokerUrl()).or(() -> text(context.getProperty("morphgate.broker.url")))
-                .orElse("tcp://127.0.0.1:1883");
-        this.namespace = "morphgate/v1/" + gatewayId + "/";
-        this.client = new MqttAsyncClient(brokerUrl, gatewayId + "-inference", new MemoryPersistence());
-        this.options = new MqttConnectOptions();
-        options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
+        BrokerSettings broker = BrokerSettings.of(config.brokerUrl(), config.gatewayId(), config.username(),
+                config.passwordFile(), config.caCertificateFile(), config.keepAliveSeconds(), context::getProperty);
+        MqttConnectOptions options = ClientOptions.of(broker);
         options.setCleanSession(true);
-        options.setAutomaticReconnect(true);
-        options.setKeepAliveInterval(config.keepAliveSeconds());
         options.setMaxInflight(config.maxInflight());
-        if (brokerUrl.startsWith("tcp://")) {
-            options.setSocketFactory(new NoDelaySockets());
-        }
-        text(config.username()).ifPresent(options::setUserName);
-        if (text(config.passwordFile()).isPresent()) {
-            String password = Files.readString(Path.of(config.passwordFile().trim()), StandardCharsets.UTF_8);
-            options.setPassword(password.lines().findFirst().orElse("").toCharArray());
-        }
+        this.client = new MqttAsyncClient(broker.brokerUrl(), broker.gatewayId() + "-inference",
+                new MemoryPersistence());
+        this.namespace = broker.namespace();
         client.setCallback(this);
-        connector = new ScheduledThreadPoolExecutor(1, r -> {
+        scheduler = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "morphgate-inference-mqtt-connect");
             t.setDaemon(true);
             return t;
         });
-        connector.execute(this::connect);
-        LOG.log(System.Logger.Level.INFO, "inference over MQTT on {0}: requests on {1}infer/request/<format>/<requestId>",
-                brokerUrl, namespace);
+        connector = new Connector(client, options, scheduler, "inference over MQTT");
+        connector.start();
+        LOG.log(System.Logger.Level.INFO, "inference over MQTT on {0}: requests on {1}infer/request/<format>/"
+                + "<requestId>", broker.brokerUrl(), namespace);
     }
 
     @Deactivate
     void deactivate() {
-        connector.shutdownNow();
+        connector.close();
+        scheduler.shutdownNow();
         try {
             if (client.isConnected()) {
                 client.disconnect(2_000).waitForCompletion(3_000);
@@ -108,18 +94,6 @@ public class MqttInference implements MqttCallbackExtended {
         }
     }
 
-    /** Paho retries only after a first successful connect: until then, retry from 2 s up to every minute. */
-    private void connect() {
-        try {
-            client.connect(options).waitForCompletion(30_000);
-        } catch (MqttException e) {
-            LOG.log(System.Logger.Level.WARNING, "inference over MQTT cannot reach the broker ({0}); retrying in {1} s",
-                    e.toString(), retrySeconds);
-            connector.schedule(this::connect, retrySeconds, TimeUnit.SECONDS);
-            retrySeconds = Math.min(60, retrySeconds * 2);
-        }
-    }
-
     @Override
     public void connectComplete(boolean reconnect, String serverURI) {
         try {
@@ -131,7 +105,8 @@ public class MqttInference implements MqttCallbackExtended {
 
     @Override
     public void connectionLost(Throwable cause) {
-        LOG.log(System.Logger.Level.WARNING, "inference over MQTT lost its broker ({0}); Paho reconnects", String.valueOf(cause));
+        LOG.log(System.Logger.Level.WARNING, "inference over MQTT lost its broker ({0}); Paho reconnects",
+                String.valueOf(cause));
     }
 
     @Override
@@ -169,18 +144,15 @@ public class MqttInference implements MqttCallbackExtended {
         json.addProperty("requestId", request.requestId());
         reply.entrySet().forEach(e -> json.add(e.getKey(), e.getValue()));
         try {
-            client.publish(namespace + "infer/reply/" + request.requestId(), json.toString().getBytes(StandardCharsets.UTF_8),
-                    qos(), false);
+            client.publish(namespace + "infer/reply/" + request.requestId(),
+                    json.toString().getBytes(StandardCharsets.UTF_8), qos(), false);
         } catch (MqttException e) {
-            LOG.log(System.Logger.Level.WARNING, "cannot send the reply to inference request {0}: {1}", request.requestId(), e);
+            LOG.log(System.Logger.Level.WARNING, "cannot send the reply to inference request {0}: {1}",
+                    request.requestId(), e);
         }
     }
 
     private int qos() {
         return Math.max(0, Math.min(1, config.qos()));
-    }
-
-    private static Optional<String> text(String value) {
-        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
     }
 }

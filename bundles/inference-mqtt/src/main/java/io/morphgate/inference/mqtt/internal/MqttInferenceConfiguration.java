@@ -4,11 +4,12 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 @ObjectClassDefinition(name = "Morphgate inference over MQTT",
-        description = "Inference requests from local devices over MQTT: broker, identity, quality of service.")
+        description = "Inference requests from local devices over MQTT: broker, identity, credentials, TLS, quality of "
+                + "service.")
 @interface MqttInferenceConfiguration {
 
-    @AttributeDefinition(description = "tcp://host:port (MQTT 3.1.1). Empty: the framework property "
-            + "morphgate.broker.url (set by the launcher), else tcp://127.0.0.1:1883.")
+    @AttributeDefinition(description = "tcp://host:port or ssl://host:port (MQTT 3.1.1). Empty: the framework "
+            + "property morphgate.broker.url (set by the launcher), else tcp://127.0.0.1:1883.")
     String brokerUrl() default "";
 
     @AttributeDefinition(description = "Topic namespace morphgate/v1/<gatewayId>/. Empty: the framework property "
@@ -18,8 +19,13 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(description = "Broker user name; empty for none.")
     String username() default "";
 
-    @AttributeDefinition(description = "File holding the broker password (first line); empty for none.")
+    @AttributeDefinition(description = "File holding the broker password (first line), so it is not in the "
+            + "configuration; empty for none.")
     String passwordFile() default "";
+
+    @AttributeDefinition(description = "PEM file of the CA certificate(s) to trust for ssl:// brokers; empty: the "
+            + "JVM's trust store.")
+    String caCertificateFile() default "";
 
     @AttributeDefinition(description = "QoS of the request subscription and of the replies (0 or 1).")
     int qos() default 1;
