@@ -229,6 +229,21 @@ public class InferenceMqttIT extends TestSupport {
         assertTrue(after.toString(), after.has("index"));
     }
 
+    @Test
+    public void aRepeatedRequestIdGetsTheSameReplyWithoutRunningTheModelAgain() throws Exception {
+        PredictionService serving = service(PredictionService.class, 10_000);
+        String id = "repeat-" + UUID.randomUUID();
+        JsonObject first = request(id, "f32", ServingInputs.float32(new float[784]), 30);
+        assertTrue(first.toString(), first.has("index"));
+        long accepted = serving.statistics().accepted();
+        // the same id again, even with another body: the reply kept for it, byte for byte, and no inference
+        JsonObject again = request(id, "json", "not json".getBytes(StandardCharsets.UTF_8), 30);
+        assertEquals(first, again);
+        assertEquals("the repeat did not reach the queue", accepted, serving.statistics().accepted());
+        JsonObject other = request(id + "-2", "json", "not json".getBytes(StandardCharsets.UTF_8), 30);
+        assertEquals(other.toString(), "MALFORMED_REQUEST", other.getAsJsonObject("error").get("code").getAsString());
+    }
+
     private void expectError(String format, byte[] body, String code) throws Exception {
         JsonObject reply = request(format + "-" + code + "-" + UUID.randomUUID(), format, body, 30);
         assertTrue(reply.toString(), reply.has("error"));

@@ -1,8 +1,7 @@
 package io.morphgate.inference.mqtt.internal;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.Optional;
+import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 
@@ -20,23 +19,17 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.Designate;
 
-import com.google.gson.JsonObject;
-
 import io.morphgate.api.serving.PredictionService;
-import io.morphgate.api.serving.ServingException;
-import io.morphgate.api.serving.ServingException.Code;
 import io.morphgate.mqtt.client.BrokerSettings;
 import io.morphgate.mqtt.client.ClientOptions;
 import io.morphgate.mqtt.client.Connector;
-import io.morphgate.serving.wire.PredictionJson;
 
 /**
  * Inference over MQTT with a client of its own (so device traffic never queues behind the cloud control link), set
  * up as every gateway link is ({@link ClientOptions}: TLS with a CA file, credentials from a password file,
  * TCP_NODELAY, reconnect): a clean session under {@code <gatewayId>-inference}, resubscribed on every reconnect.
- * Decoding runs on Paho's callback thread and is bounded by the serving limits; the reply is published
- * asynchronously (no thread waits for the broker's acknowledgement) when the prediction completes. Replies carry the
- * request id; errors carry the serving error code.
+ * Requests are handled by {@link InferenceRequests} on Paho's callback thread; replies are published asynchronously
+ * (no thread waits for the broker's acknowledgement).
  */
 @Component(immediate = true, configurationPid = "morphgate.inference.mqtt", service = {})
 @Designate(ocd = MqttInferenceConfiguration.class)
@@ -44,17 +37,15 @@ public class MqttInference implements MqttCallbackExtended {
 
     private static final System.Logger LOG = System.getLogger(MqttInference.class.getName());
 
-    private final PredictionService predictions;
     private final MqttInferenceConfiguration config;
-    private final String namespace;
     private final MqttAsyncClient client;
+    private final InferenceRequests requests;
     private final ScheduledExecutorService scheduler;
     private final Connector connector;
 
     @Activate
     public MqttInference(@Reference PredictionService predictions, BundleContext context,
             MqttInferenceConfiguration config) throws MqttException, IOException {
-        this.predictions = predictions;
         this.config = config;
         BrokerSettings broker = BrokerSettings.of(config.brokerUrl(), config.gatewayId(), config.username(),
                 config.passwordFile(), config.caCertificateFile(), config.keepAliveSeconds(), context::getProperty);
@@ -63,7 +54,10 @@ public class MqttInference implements MqttCallbackExtended {
         options.setMaxInflight(config.maxInflight());
         this.client = new MqttAsyncClient(broker.brokerUrl(), broker.gatewayId() + "-inference",
                 new MemoryPersistence());
-        this.namespace = broker.namespace();
+        RecentReplies recent = new RecentReplies(config.repliesKept(),
+                Duration.ofSeconds(config.repliesKeptSeconds()), System::nanoTime);
+        this.requests = new InferenceRequests(broker.namespace(), predictions, config.topClasses(), recent,
+                this::publish);
         client.setCallback(this);
         scheduler = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "morphgate-inference-mqtt-connect");
@@ -73,7 +67,8 @@ public class MqttInference implements MqttCallbackExtended {
         connector = new Connector(client, options, scheduler, "inference over MQTT");
         connector.start();
         LOG.log(System.Logger.Level.INFO, "inference over MQTT on {0}: requests on {1}infer/request/<format>/"
-                + "<requestId>", broker.brokerUrl(), namespace);
+                + "<requestId>; repeated ids answered from the last {2} replies for {3} s", broker.brokerUrl(),
+                broker.namespace(), config.repliesKept(), config.repliesKeptSeconds());
     }
 
     @Deactivate
@@ -97,7 +92,7 @@ public class MqttInference implements MqttCallbackExtended {
     @Override
     public void connectComplete(boolean reconnect, String serverURI) {
         try {
-            client.subscribe(namespace + "infer/request/+/+", qos());
+            client.subscribe(requests.subscription(), qos());
         } catch (MqttException e) {
             LOG.log(System.Logger.Level.ERROR, "cannot subscribe to inference requests: " + e, e);
         }
@@ -116,39 +111,14 @@ public class MqttInference implements MqttCallbackExtended {
 
     @Override
     public void messageArrived(String topic, MqttMessage message) {
-        long arrived = System.nanoTime();
-        Optional<RequestTopic> parsed = RequestTopic.parse(namespace, topic);
-        if (parsed.isEmpty() || !parsed.get().hasValidRequestId()) {
-            LOG.log(System.Logger.Level.WARNING, "ignored an inference request on {0}: the request id must be 1-128 of "
-                    + "A-Z a-z 0-9 . _ : - (no reply can be addressed)", topic);
-            return;
-        }
-        RequestTopic request = parsed.get();
-        try {
-            String mediaType = request.mediaType().orElseThrow(() -> new ServingException(Code.UNSUPPORTED_MEDIA_TYPE,
-                    "format '" + request.format() + "' is not served: use json, f32, png or jpeg"));
-            predictions.predict(mediaType, message.getPayload(), config.topClasses()).whenComplete((p, failure) -> {
-                JsonObject reply = failure == null ? PredictionJson.prediction(p, (System.nanoTime() - arrived) / 1e6)
-                        : PredictionJson.error(PredictionJson.cause(failure));
-                reply(request, reply);
-            });
-        } catch (ServingException e) {
-            reply(request, PredictionJson.error(e));
-        } catch (RuntimeException e) {
-            reply(request, PredictionJson.error(PredictionJson.cause(e)));
-        }
+        requests.arrived(topic, message.getPayload());
     }
 
-    private void reply(RequestTopic request, JsonObject reply) {
-        JsonObject json = new JsonObject();
-        json.addProperty("requestId", request.requestId());
-        reply.entrySet().forEach(e -> json.add(e.getKey(), e.getValue()));
+    private void publish(String topic, byte[] payload) {
         try {
-            client.publish(namespace + "infer/reply/" + request.requestId(),
-                    json.toString().getBytes(StandardCharsets.UTF_8), qos(), false);
+            client.publish(topic, payload, qos(), false);
         } catch (MqttException e) {
-            LOG.log(System.Logger.Level.WARNING, "cannot send the reply to inference request {0}: {1}",
-                    request.requestId(), e);
+            LOG.log(System.Logger.Level.WARNING, "cannot send the inference reply on {0}: {1}", topic, e);
         }
     }
 

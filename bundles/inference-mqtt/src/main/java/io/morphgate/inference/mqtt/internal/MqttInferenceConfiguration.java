@@ -5,7 +5,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 @ObjectClassDefinition(name = "Morphgate inference over MQTT",
         description = "Inference requests from local devices over MQTT: broker, identity, credentials, TLS, quality of "
-                + "service.")
+                + "service, replies kept for repeated request ids.")
 @interface MqttInferenceConfiguration {
 
     @AttributeDefinition(description = "tcp://host:port or ssl://host:port (MQTT 3.1.1). Empty: the framework "
@@ -38,4 +38,12 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
     @AttributeDefinition(description = "MQTT keep-alive interval in seconds.")
     int keepAliveSeconds() default 30;
+
+    @AttributeDefinition(description = "Replies kept for repeated request ids (the most recent ones): a request whose "
+            + "id was answered within repliesKeptSeconds gets the same reply again, without running the model. "
+            + "0: every request runs.")
+    int repliesKept() default 1000;
+
+    @AttributeDefinition(description = "How long a reply is kept for a repeated request id, in seconds.")
+    int repliesKeptSeconds() default 60;
 }
