@@ -21,6 +21,10 @@ final class BudgetCommand extends GatewayCommand {
     @Option(names = "--max-memory-bytes", description = "Memory, bytes.")
     Long maxMemoryBytes;
 
+    @Option(names = "--model", description = "Set this model's own limits (they override the gateway's while it "
+            + "serves); without it, the gateway's limits for any model.")
+    String model;
+
     @Override
     String verb() {
         return "budget";
@@ -31,6 +35,9 @@ final class BudgetCommand extends GatewayCommand {
         JsonObject json = Payloads.budget(maxLatencyMillis, maxMacs, maxParams, maxMemoryBytes);
         if (json.size() == 0) {
             throw new ParameterException(spec.commandLine(), "give at least one limit");
+        }
+        if (model != null) {
+            json.addProperty("model", model);
         }
         return json;
     }

@@ -135,6 +135,10 @@ class CommandPayloadTest {
         assertEquals(5, budget.get("maxLatencyMillis").getAsLong());
         assertEquals(4_000_000, budget.get("maxMacs").getAsLong());
         assertFalse(budget.has("maxParams"));
+        assertFalse(budget.has("model"), "without --model: the gateway's limits");
+        gateway.received.clear();
+        assertEquals(0, console("budget", "--model", "resnet18", "--max-latency-ms", "40", "-g", "gw-a").exit());
+        assertEquals("resnet18", only("budget").get("model").getAsString());
         gateway.received.clear();
         assertEquals(0, console("unpin", "conv3", "-g", "gw-a").exit());
         assertEquals("conv3", only("unpin").get("slot").getAsString());

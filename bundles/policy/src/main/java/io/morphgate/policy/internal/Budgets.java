@@ -1,13 +1,15 @@
 package io.morphgate.policy.internal;
 
 import java.lang.System.Logger.Level;
+import java.util.HashMap;
 import java.util.Map;
 
 import io.morphgate.api.budget.Budget;
 
 /**
  * Reads the budget from the properties of PID {@code morphgate.budget} (what the MQTT {@code budget} verb writes): an
- * absent limit is no limit; a limit that is not a positive number is ignored with a warning.
+ * absent limit is no limit; a limit that is not a positive number is ignored with a warning. A limit set for one model
+ * ({@code model.<modelId>.<limit>}) overrides the gateway's ({@code <limit>}) while that model serves.
  */
 final class Budgets {
 
@@ -22,10 +24,27 @@ final class Budgets {
     private Budgets() {
     }
 
+    /** Prefix of the limits set for one model: {@code model.<modelId>.}. */
+    static final String MODEL_PREFIX = "model.";
+
+    /** The gateway's budget, whatever model serves. */
     static Budget from(Map<String, ?> properties) {
-        double latency = positive(properties, MAX_LATENCY_MILLIS);
-        return new Budget(latency, whole(properties, MAX_MACS), whole(properties, MAX_PARAMS),
-                whole(properties, MAX_MEMORY_BYTES));
+        return from(properties, null);
+    }
+
+    /** The budget of model {@code modelId} (null: the gateway's): its own limits, else the gateway's. */
+    static Budget from(Map<String, ?> properties, String modelId) {
+        Map<String, Object> limits = new HashMap<>();
+        for (String name : new String[] {MAX_LATENCY_MILLIS, MAX_MACS, MAX_PARAMS, MAX_MEMORY_BYTES}) {
+            Object own = modelId == null ? null : properties.get(MODEL_PREFIX + modelId + "." + name);
+            Object value = own != null ? own : properties.get(name);
+            if (value != null) {
+                limits.put(name, value);
+            }
+        }
+        double latency = positive(limits, MAX_LATENCY_MILLIS);
+        return new Budget(latency, whole(limits, MAX_MACS), whole(limits, MAX_PARAMS),
+                whole(limits, MAX_MEMORY_BYTES));
     }
 
     /** The budget with its latency limit multiplied by {@code fraction} (a step up must leave headroom). */

@@ -27,6 +27,7 @@ import io.morphgate.api.inference.InferenceService;
 import io.morphgate.api.inference.ServingStatistics;
 import io.morphgate.api.model.Configuration;
 import io.morphgate.api.model.ModelControl;
+import io.morphgate.api.model.ModelDescriptor;
 import io.morphgate.api.model.ModelStatus;
 import io.morphgate.api.policy.PolicyDecision;
 import io.morphgate.api.policy.PolicyListener;
@@ -58,12 +59,16 @@ public class Policy {
     });
     private BundleContext context;
     private volatile Budget budget;
+    /** The model the policy plans for (its budget may be its own), or null. */
+    private String modelId;
     private volatile Planner planner;
 
     @Activate
     void activate(BundleContext context, PolicyConfiguration config, Map<String, Object> properties) {
         this.context = context;
-        this.budget = Budgets.from(properties);
+        // the policy runs for one model: a new model means a new catalog, so a new activation
+        this.modelId = control.status().model().map(ModelDescriptor::id).orElse(null);
+        this.budget = Budgets.from(properties, modelId);
         File data = context.getDataFile("profiles.json");
         ProfileStore store = ProfileStore.open(data == null ? null : data.toPath());
         this.planner = new Planner(control, catalog, new Profiler(control, store, context, config.profileRuns()),
@@ -81,7 +86,7 @@ public class Policy {
 
     @Modified
     void modified(PolicyConfiguration config, Map<String, Object> properties) {
-        Budget changed = Budgets.from(properties);
+        Budget changed = Budgets.from(properties, modelId);
         planner.configure(config);
         if (!changed.equals(budget)) {
             budget = changed;

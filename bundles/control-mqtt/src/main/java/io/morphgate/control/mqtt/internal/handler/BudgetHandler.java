@@ -27,12 +27,16 @@ import io.morphgate.control.mqtt.internal.command.Reply;
  * {@code budget}: sets the limits a configuration must respect, stored in Configuration Admin under PID
  * {@code morphgate.budget}. The policy bundle (feature morphgate-policy) reads it and plans again; its decision goes
  * out on {@code event/policy}. A field that is absent keeps its value, {@code null} removes the limit; no field at
- * all just reads. Replies with the budget in force and whether a policy is running to apply it.
+ * all just reads. With {@code model}, the limits are that model's own (stored as {@code model.<id>.<limit>}), which
+ * override the gateway's while it serves; without, they are the gateway's, for any model. Replies with the limits
+ * set at that level and whether a policy is running to apply them.
  */
 public final class BudgetHandler implements CommandHandler {
 
     public static final String PID = "morphgate.budget";
     static final String LATENCY = "maxLatencyMillis";
+    /** Optional: the model whose own limits these are. */
+    static final String MODEL = "model";
     static final String[] LONG_LIMITS = {"maxMacs", "maxParams", "maxMemoryBytes"};
 
     /** Symbolic name of the bundle that applies the budget. */
@@ -54,6 +58,7 @@ public final class BudgetHandler implements CommandHandler {
     @Override
     public CompletionStage<Reply> handle(Command command) throws CommandException {
         Arguments args = command.arguments();
+        String prefix = args.has(MODEL) ? "model." + args.requiredId(MODEL) + "." : "";
         // check every field before touching the stored budget
         Dictionary<String, Object> changes = new Hashtable<>();
         args.optionalPositiveDouble(LATENCY).ifPresent(v -> changes.put(LATENCY, v));
@@ -68,13 +73,16 @@ public final class BudgetHandler implements CommandHandler {
                     ? configuration.getProperties() : new Hashtable<>();
             for (String name : limits()) {
                 if (args.isNull(name)) {
-                    properties.remove(name);
+                    properties.remove(prefix + name);
                 } else if (changes.get(name) != null) {
-                    properties.put(name, changes.get(name));
+                    properties.put(prefix + name, changes.get(name));
                 }
             }
             configuration.updateIfDifferent(properties);
-            JsonObject reply = inForce(properties);
+            JsonObject reply = inForce(properties, prefix);
+            if (!prefix.isEmpty()) {
+                reply.addProperty(MODEL, args.requiredId(MODEL));
+            }
             reply.addProperty("policyActive", policyActive.getAsBoolean());
             return CompletableFuture.completedFuture(Reply.ok(command, reply));
         } catch (IOException e) {
@@ -88,9 +96,14 @@ public final class BudgetHandler implements CommandHandler {
 
     /** The budget as stored; a limit that is not set is {@code null} (no limit). */
     static JsonObject inForce(Dictionary<String, Object> properties) {
+        return inForce(properties, "");
+    }
+
+    /** The limits stored under {@code prefix} (a model's, or the gateway's with ""); unset is {@code null}. */
+    static JsonObject inForce(Dictionary<String, Object> properties, String prefix) {
         JsonObject json = new JsonObject();
         for (String name : limits()) {
-            Object value = properties.get(name);
+            Object value = properties.get(prefix + name);
             if (value instanceof Number n) {
                 json.addProperty(name, n);
             } else {
@@ -102,6 +115,8 @@ public final class BudgetHandler implements CommandHandler {
 
     @Override
     public Set<String> fields() {
-        return Set.of(limits());
+        Set<String> fields = new java.util.HashSet<>(Set.of(limits()));
+        fields.add(MODEL);
+        return Set.copyOf(fields);
     }
 }

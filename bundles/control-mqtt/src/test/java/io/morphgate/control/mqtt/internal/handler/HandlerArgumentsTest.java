@@ -165,6 +165,33 @@ class HandlerArgumentsTest {
     }
 
     @Test
+    void aBudgetForOneModelIsStoredApartFromTheGatewaysAndRepliedWithItsModel() throws Exception {
+        var stored = new java.util.Hashtable<String, Object>();
+        stored.put("maxMacs", 9_000_000L);
+        var configuration = (org.osgi.service.cm.Configuration) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {org.osgi.service.cm.Configuration.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "getProperties" -> stored;
+                    case "updateIfDifferent" -> true;
+                    default -> null;
+                });
+        var admin = (org.osgi.service.cm.ConfigurationAdmin) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {org.osgi.service.cm.ConfigurationAdmin.class},
+                (proxy, method, args) -> method.getName().equals("getConfiguration") ? configuration : null);
+        BudgetHandler budget = new BudgetHandler(() -> Optional.of(admin), () -> true);
+        var result = budget.handle(Fakes.command("budget",
+                "{\"requestId\":\"r-1\",\"model\":\"resnet18\",\"maxLatencyMillis\":40}")).toCompletableFuture()
+                .get().result().orElseThrow().getAsJsonObject();
+        assertEquals("resnet18", result.get("model").getAsString());
+        assertEquals(40.0, result.get("maxLatencyMillis").getAsDouble(), 0.0);
+        assertTrue(result.get("maxMacs").isJsonNull(), "the model's own limits, not the gateway's: " + result);
+        assertEquals(40.0, stored.get("model.resnet18.maxLatencyMillis"));
+        assertEquals(9_000_000L, stored.get("maxMacs"), "the gateway's limits are untouched");
+        assertEquals(null, stored.get("maxLatencyMillis"));
+        refused(budget, "budget", "{\"requestId\":\"r-1\",\"model\":\"../x\",\"maxMacs\":5}", "model");
+    }
+
+    @Test
     void budgetReplyOnTheWireHasUnsetLimitsAsNull() throws Exception {
         var stored = new java.util.Hashtable<String, Object>();
         var configuration = (org.osgi.service.cm.Configuration) java.lang.reflect.Proxy.newProxyInstance(

@@ -62,7 +62,7 @@ class UnknownFieldsTest {
                 () -> check("budget", "{\"requestId\":\"b-1\",\"maxMac\":2000000}"));
         assertEquals(Optional.of("maxMac"), e.field());
         assertEquals("maxMac: unknown field; the fields here are [maxLatencyMillis, maxMacs, maxMemoryBytes, "
-                + "maxParams, requestId]", e.getMessage());
+                + "maxParams, model, requestId]", e.getMessage());
     }
 
     @Test
