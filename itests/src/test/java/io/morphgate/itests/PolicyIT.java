@@ -124,6 +124,23 @@ public class PolicyIT extends TestSupport {
     }
 
     @Test
+    public void aModelsOwnBudgetOverridesTheGatewaysWhileItServes() throws Exception {
+        long fullMacs = fullModelMacs();
+        long ownMacs = (long) (fullMacs * 0.6);
+        String model = control.status().model().orElseThrow().id();
+        PolicyDecision own = setBudgetAndAwait(Map.of("maxMacs", fullMacs, "model." + model + ".maxMacs", ownMacs),
+                x -> x.budget().maxMacs() == ownMacs && x.outcome() != Outcome.FAILED);
+        assertTrue("MACs " + control.status().macs() + " over the model's own budget " + ownMacs,
+                control.status().macs() <= ownMacs);
+        assertEquals(bestDrop(ownMacs), drop(control.status().configuration().variantBySlot()), 1e-9);
+        PolicyDecision gateway = setBudgetAndAwait(Map.of("maxMacs", fullMacs, "model.another-model.maxMacs", 1L),
+                x -> x.budget().maxMacs() == fullMacs && x.outcome() != Outcome.FAILED);
+        assertEquals("another model's budget does not apply: " + gateway, fullMacs, gateway.budget().maxMacs());
+        assertTrue(own.toString(), own.budget().maxMacs() == ownMacs);
+        setBudgetAndAwait(Map.of(), x -> x.budget().equals(Budget.NONE));
+    }
+
+    @Test
     public void aPinOverridesThePolicyForItsSlotOnly() throws Exception {
         long maxMacs = (long) (fullModelMacs() * 0.6);
         setBudgetAndAwait(Map.of("maxMacs", maxMacs), x -> x.budget().maxMacs() == maxMacs
