@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleEvent;
+import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.util.tracker.BundleTracker;
 import org.osgi.util.tracker.BundleTrackerCustomizer;
@@ -118,8 +119,8 @@ final class ModelExtender implements BundleTrackerCustomizer<Long>, AutoCloseabl
 
     @Override
     public void removedBundle(Bundle bundle, BundleEvent event, Long bundleId) {
-        if (closed) {
-            return; // the backbone stops: nothing to fall back to
+        if (closed || frameworkStopping()) {
+            return; // the backbone or the whole gateway stops: nothing to fall back to
         }
         inBackground("withdrawing model bundle " + bundle.getSymbolicName(), () -> {
             library.remove(bundleId).ifPresent(gone -> {
@@ -130,6 +131,11 @@ final class ModelExtender implements BundleTrackerCustomizer<Long>, AutoCloseabl
                 }
             });
         });
+    }
+
+    private boolean frameworkStopping() {
+        Bundle system = context.getBundle(Constants.SYSTEM_BUNDLE_ID);
+        return system != null && system.getState() == Bundle.STOPPING;
     }
 
     /** Runs {@code task} on the swap thread; a failure is logged, since nobody waits for it. */
