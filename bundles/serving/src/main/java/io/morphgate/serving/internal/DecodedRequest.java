@@ -9,7 +9,8 @@ import io.morphgate.api.model.ModelDescriptor;
 record DecodedRequest(String mediaType, byte[] body, ModelDescriptor decodedFor, float[] input) {
 
     float[] inputFor(ModelDescriptor serving, InputDecoder decoder, long maxImagePixels) {
-        if (serving == null || serving.equals(decodedFor)) {
+        // the same instance while one model serves: no deep comparison of descriptors (labels and all) per request
+        if (serving == null || serving == decodedFor || serving.equals(decodedFor)) {
             return input;
         }
         return decoder.decode(mediaType, body, new ModelInput(serving.input(), maxImagePixels));

@@ -144,16 +144,7 @@ class HandlerArgumentsTest {
     @Test
     void budgetReplySaysWhetherAPolicyAppliesIt() throws Exception {
         var stored = new java.util.Hashtable<String, Object>();
-        var configuration = (org.osgi.service.cm.Configuration) java.lang.reflect.Proxy.newProxyInstance(
-                getClass().getClassLoader(), new Class<?>[] {org.osgi.service.cm.Configuration.class},
-                (proxy, method, args) -> switch (method.getName()) {
-                    case "getProperties" -> stored;
-                    case "updateIfDifferent" -> true;
-                    default -> null;
-                });
-        var admin = (org.osgi.service.cm.ConfigurationAdmin) java.lang.reflect.Proxy.newProxyInstance(
-                getClass().getClassLoader(), new Class<?>[] {org.osgi.service.cm.ConfigurationAdmin.class},
-                (proxy, method, args) -> method.getName().equals("getConfiguration") ? configuration : null);
+        var admin = configurationAdmin(stored);
         for (boolean active : new boolean[] {true, false}) {
             BudgetHandler budget = new BudgetHandler(() -> Optional.of(admin), () -> active);
             var reply = budget.handle(Fakes.command("budget", "{\"requestId\":\"r-1\",\"maxMacs\":5000}"))
@@ -168,16 +159,7 @@ class HandlerArgumentsTest {
     void aBudgetForOneModelIsStoredApartFromTheGatewaysAndRepliedWithItsModel() throws Exception {
         var stored = new java.util.Hashtable<String, Object>();
         stored.put("maxMacs", 9_000_000L);
-        var configuration = (org.osgi.service.cm.Configuration) java.lang.reflect.Proxy.newProxyInstance(
-                getClass().getClassLoader(), new Class<?>[] {org.osgi.service.cm.Configuration.class},
-                (proxy, method, args) -> switch (method.getName()) {
-                    case "getProperties" -> stored;
-                    case "updateIfDifferent" -> true;
-                    default -> null;
-                });
-        var admin = (org.osgi.service.cm.ConfigurationAdmin) java.lang.reflect.Proxy.newProxyInstance(
-                getClass().getClassLoader(), new Class<?>[] {org.osgi.service.cm.ConfigurationAdmin.class},
-                (proxy, method, args) -> method.getName().equals("getConfiguration") ? configuration : null);
+        var admin = configurationAdmin(stored);
         BudgetHandler budget = new BudgetHandler(() -> Optional.of(admin), () -> true);
         var result = budget.handle(Fakes.command("budget",
                 "{\"requestId\":\"r-1\",\"model\":\"resnet18\",\"maxLatencyMillis\":40}")).toCompletableFuture()
@@ -194,21 +176,28 @@ class HandlerArgumentsTest {
     @Test
     void budgetReplyOnTheWireHasUnsetLimitsAsNull() throws Exception {
         var stored = new java.util.Hashtable<String, Object>();
-        var configuration = (org.osgi.service.cm.Configuration) java.lang.reflect.Proxy.newProxyInstance(
-                getClass().getClassLoader(), new Class<?>[] {org.osgi.service.cm.Configuration.class},
-                (proxy, method, args) -> switch (method.getName()) {
-                    case "getProperties" -> stored;
-                    case "updateIfDifferent" -> true;
-                    default -> null;
-                });
-        var admin = (org.osgi.service.cm.ConfigurationAdmin) java.lang.reflect.Proxy.newProxyInstance(
-                getClass().getClassLoader(), new Class<?>[] {org.osgi.service.cm.ConfigurationAdmin.class},
-                (proxy, method, args) -> method.getName().equals("getConfiguration") ? configuration : null);
+        var admin = configurationAdmin(stored);
         var reply = new BudgetHandler(() -> Optional.of(admin), () -> true)
                 .handle(Fakes.command("budget", "{\"requestId\":\"r-1\",\"maxMacs\":5000}")).toCompletableFuture().get();
         String wire = io.morphgate.control.mqtt.internal.command.Json.text(reply.toJson());
         assertTrue(wire.contains("\"result\":{\"maxLatencyMillis\":null,\"maxMacs\":5000,\"maxParams\":null,"
                 + "\"maxMemoryBytes\":null,\"policyActive\":true}"), wire);
+    }
+
+    /** A Configuration Admin whose one configuration keeps its properties in {@code stored}. */
+    private static org.osgi.service.cm.ConfigurationAdmin configurationAdmin(
+            java.util.Hashtable<String, Object> stored) {
+        var configuration = (org.osgi.service.cm.Configuration) java.lang.reflect.Proxy.newProxyInstance(
+                HandlerArgumentsTest.class.getClassLoader(), new Class<?>[] {org.osgi.service.cm.Configuration.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "getProperties" -> stored;
+                    case "updateIfDifferent" -> true;
+                    default -> null;
+                });
+        return (org.osgi.service.cm.ConfigurationAdmin) java.lang.reflect.Proxy.newProxyInstance(
+                HandlerArgumentsTest.class.getClassLoader(),
+                new Class<?>[] {org.osgi.service.cm.ConfigurationAdmin.class},
+                (proxy, method, args) -> method.getName().equals("getConfiguration") ? configuration : null);
     }
 
     @Test
