@@ -80,9 +80,9 @@ public class Backbone implements InferenceService, ModelControl {
         this.journal = new SwapJournal(config.recentSwapsKept());
         OrtEnvironment environment = OrtEnvironment.getEnvironment();
         this.serving = new ServingModel(environment);
-        this.sessions = new SessionFactory(environment, config.intraOpThreads());
+        this.sessions = new SessionFactory(environment, config.intraOpThreads(), config.allowSpinning());
         this.swapper = new ModelSwapper(environment, registry, this::pins, sessions, serving, journal,
-                config.warmupRuns(), config.coalesceMillis());
+                config.warmupRuns(), config.coalesceMillis(), config.unplannedSlots());
         File chosen = context.getDataFile("active-model");
         this.extender = new ModelExtender(context, swapper, sessions, serving,
                 new PreferredModel(chosen == null ? null : chosen.toPath()));
@@ -93,6 +93,7 @@ public class Backbone implements InferenceService, ModelControl {
     @Modified
     void modified(BackboneConfiguration config) {
         configuredPins = PinParser.parse(config.pins());
+        swapper.setUnplannedSlots(config.unplannedSlots());
         swapper.request("configuration changed: pins " + configuredPins);
     }
 

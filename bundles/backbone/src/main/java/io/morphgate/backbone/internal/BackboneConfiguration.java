@@ -20,6 +20,16 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(description = "How many recent swaps the model status keeps.")
     int recentSwapsKept() default 20;
 
-    @AttributeDefinition(description = "ONNX Runtime intra-op threads per session; 0 lets ONNX Runtime decide.")
+    @AttributeDefinition(description = "What fills a slot that is neither pinned nor planned by the policy (no "
+            + "policy runs): DEFAULT_LAYER, the model's own layer (variants are offered, not imposed), or "
+            + "HIGHEST_RANKED, the accepted variant with the highest service.ranking, the most recently bound first.")
+    UnplannedSlots unplannedSlots() default UnplannedSlots.DEFAULT_LAYER;
+
+    @AttributeDefinition(description = "ONNX Runtime intra-op threads per session; 0 lets ONNX Runtime decide. "
+            + "Read when the backbone starts.")
     int intraOpThreads() default 0;
+
+    @AttributeDefinition(description = "Whether ONNX Runtime's idle intra-op threads spin (busy-wait) for work; "
+            + "spinning costs a busy small gateway more than it saves. Read when the backbone starts.")
+    boolean allowSpinning() default false;
 }

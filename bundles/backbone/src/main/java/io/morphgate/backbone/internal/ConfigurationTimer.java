@@ -4,12 +4,9 @@ import java.util.Arrays;
 import java.util.List;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import io.morphgate.api.model.Configuration;
 import io.morphgate.api.model.ConfigurationProfile;
 import io.morphgate.onnx.CostCounter;
-import io.morphgate.onnx.OnnxModelIO;
 
 /**
  * Times a composed configuration on this device: a session of its own (the serving model is untouched), warm-up,
@@ -27,16 +24,8 @@ final class ConfigurationTimer {
         }
         List<float[]> inputs = artifacts.calibrationImages().isEmpty()
                 ? List.of(new float[artifacts.inputShape().elementCount()]) : artifacts.calibrationImages();
-        CostCounter.ModelCost cost = CostCounter.count(composed);
-        OrtSession session;
-        try {
-            session = sessions.create(OnnxModelIO.write(composed));
-        } catch (OrtException e) {
-            throw new IllegalStateException("ONNX Runtime refused configuration " + configuration.id() + ": "
-                    + e.getMessage(), e);
-        }
-        // closing the model closes its session through the factory, which counts the sessions open
-        ComposedModel model = new ComposedModel(sessions, session, artifacts, configuration, 0, cost);
+        ComposedModel model = sessions.open(artifacts, configuration, composed, 0);
+        CostCounter.ModelCost cost = model.cost();
         try {
             for (int i = 0; i < Math.max(1, warmupRuns); i++) {
                 serving.runOn(model, List.of(inputs.get(i % inputs.size())));

@@ -2,40 +2,28 @@ package io.morphgate.backbone.internal;
 
 import java.lang.System.Logger.Level;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
-import io.morphgate.api.inference.InferenceResult;
 import io.morphgate.api.model.Configuration;
 import io.morphgate.api.model.ConfigurationProfile;
 import io.morphgate.api.model.PlanOutcome;
-import io.morphgate.api.model.SwapRecord;
-import io.morphgate.api.variant.VariantDescriptor;
+import io.morphgate.backbone.internal.ConfigurationInstaller.Unhealthy;
+import io.morphgate.backbone.internal.SessionFactory.RuntimeRefusal;
 import io.morphgate.onnx.CompositionException;
-import io.morphgate.onnx.CostCounter;
-import io.morphgate.onnx.GraphComposer;
-import io.morphgate.onnx.GraphComposer.Replacement;
-import io.morphgate.onnx.SlotBoundary;
-import io.morphgate.onnx.GraphException;
-import io.morphgate.onnx.OnnxModelIO;
 
 /**
- * Does every swap on one thread of its own: switches the serving model, admits newly bound variants, chooses a
- * configuration, composes the graph, creates and warms up the session, and switches the serving composed model. A swap starts a short quiet period after the
- * first request, and requests that arrive meanwhile (or while a swap runs) are coalesced into one swap: a bundle that
- * registers eight variants costs one or two swaps, not eight.
+ * Decides what serves, on the {@link SwapThread}: which model (activate, deactivate), which plan (propose, withdraw)
+ * and so which configuration ({@link SelectionRule}); admission of new variants ({@link VariantAdmission}) and the
+ * switch itself ({@link ConfigurationInstaller}) are done by the pieces it holds. Every change of the model, the plan
+ * or the rule for unplanned slots runs on the swap thread, in the order asked for, so a later change can never be
+ * undone by an earlier one finishing after it.
  */
 final class ModelSwapper implements AutoCloseable {
 
@@ -47,27 +35,20 @@ final class ModelSwapper implements AutoCloseable {
     private final ServingModel serving;
     private final SwapJournal journal;
     private final int warmupRuns;
-    private final long coalesceMillis;
     private final OrtEnvironment environment;
+    private final VariantAdmission admission;
+    private final ConfigurationInstaller installer;
+    private final SwapThread thread;
     /** The model being served, with what the swapper keeps for it; null while none serves. Written on the thread. */
     private volatile ActiveModel active;
-    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "morphgate-backbone-swap");
-        t.setDaemon(true);
-        return t;
-    });
-
-    /** Triggers and waiters collected since the last swap started; guarded by this. */
-    private final List<String> triggers = new ArrayList<>();
-    private final List<CompletableFuture<Void>> waiters = new ArrayList<>();
-    private Instant firstTriggerAt;
-    private boolean scheduled;
-    private long generation;
-    /** The policy's plan for unpinned slots (slot to variant id), or null: the ranking rule decides. */
+    /** The policy's plan for unpinned slots (slot to variant id), or null. Written on the thread. */
     private volatile Map<String, String> plan;
+    /** What fills a slot neither pinned nor planned. Written on the thread. */
+    private volatile UnplannedSlots unplanned;
 
     ModelSwapper(OrtEnvironment environment, VariantRegistry registry, Supplier<Map<String, String>> pins,
-            SessionFactory sessions, ServingModel serving, SwapJournal journal, int warmupRuns, long coalesceMillis) {
+            SessionFactory sessions, ServingModel serving, SwapJournal journal, int warmupRuns, long coalesceMillis,
+            UnplannedSlots unplanned) {
         this.environment = environment;
         this.registry = registry;
         this.pins = pins;
@@ -75,7 +56,10 @@ final class ModelSwapper implements AutoCloseable {
         this.serving = serving;
         this.journal = journal;
         this.warmupRuns = warmupRuns;
-        this.coalesceMillis = coalesceMillis;
+        this.unplanned = unplanned;
+        this.admission = new VariantAdmission(registry, journal);
+        this.installer = new ConfigurationInstaller(sessions, serving, journal, admission, warmupRuns);
+        this.thread = new SwapThread(coalesceMillis, this::swap);
     }
 
     /** A model being served: its artifacts, the calibration activations computed for it and its assessor. */
@@ -95,7 +79,7 @@ final class ModelSwapper implements AutoCloseable {
      */
     CompletableFuture<Void> activate(BackboneArtifacts next, String trigger, Runnable served) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        execute(done, () -> {
+        thread.execute(done, () -> {
             activateNow(next, trigger);
             served.run();
             done.complete(null);
@@ -108,10 +92,9 @@ final class ModelSwapper implements AutoCloseable {
         Instant triggeredAt = Instant.now();
         Calibration calibration = new Calibration(next, environment, sessions);
         ActiveModel candidate = new ActiveModel(next, calibration, new AgreementAssessor(calibration));
-        long t0 = System.nanoTime();
         try {
-            install(next, Configuration.DEFAULT, next.model(), "model " + next.id() + ": " + trigger, triggeredAt,
-                    t0, t0, Double.NaN);
+            installer.install(next, Configuration.DEFAULT, next.model(), 0, "model " + next.id() + ": " + trigger,
+                    triggeredAt, Double.NaN);
         } catch (RuntimeException e) {
             candidate.assessor().close();
             throw new IllegalStateException("model " + next.id() + " cannot serve: " + e.getMessage(), e);
@@ -143,110 +126,37 @@ final class ModelSwapper implements AutoCloseable {
 
     /** Runs {@code task} on the swap thread; the stage completes with its result or its failure. */
     <T> CompletableFuture<T> submit(Supplier<T> task) {
-        CompletableFuture<T> done = new CompletableFuture<>();
-        execute(done, () -> done.complete(task.get()));
-        return done;
+        return thread.submit(task);
     }
 
     /**
      * Asks for the configuration to be chosen again. Returns at once; the future completes when a swap that started
      * after this call has finished (whether or not it changed anything).
      */
-    synchronized CompletableFuture<Void> request(String trigger) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        triggers.add(trigger);
-        waiters.add(done);
-        if (firstTriggerAt == null) {
-            firstTriggerAt = Instant.now();
-        }
-        if (!scheduled) {
-            scheduled = true;
-            try {
-                thread.schedule(this::swap, coalesceMillis, TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                done.completeExceptionally(new IllegalStateException("the backbone is shutting down"));
-            }
-        }
-        return done;
+    CompletableFuture<Void> request(String trigger) {
+        return thread.request(trigger);
     }
 
-    private void swap() {
-        List<String> why;
-        List<CompletableFuture<Void>> toComplete;
-        Instant triggeredAt;
-        synchronized (this) {
-            why = List.copyOf(triggers);
-            toComplete = List.copyOf(waiters);
-            triggeredAt = firstTriggerAt;
-            triggers.clear();
-            waiters.clear();
-            firstTriggerAt = null;
-            scheduled = false;
+    /** Changes what fills the slots that are neither pinned nor planned, and chooses the configuration again. */
+    CompletableFuture<Void> setUnplannedSlots(UnplannedSlots rule) {
+        return thread.submit(() -> {
+            unplanned = rule;
+            return null;
+        }).thenCompose(ok -> request("unplanned slots: " + rule));
+    }
+
+    private void swap(List<String> why, Instant triggeredAt) {
+        if (active == null) {
+            return; // no model: nothing to compose
         }
         try {
-            if (active == null) {
-                toComplete.forEach(f -> f.complete(null)); // no model: nothing to compose
-                return;
-            }
-            admitPending();
+            admission.admitPending(active);
             swapTo(String.join("; ", why), triggeredAt, Double.NaN);
-            toComplete.forEach(f -> f.complete(null));
         } catch (RuntimeException | Error e) {
             journal.failed("swap failed: " + e.getMessage());
             LOG.log(Level.ERROR, "swap failed: " + e.getMessage(), e);
-            toComplete.forEach(f -> f.completeExceptionally(e));
+            throw e;
         }
-    }
-
-    private void admitPending() {
-        BackboneArtifacts artifacts = active.artifacts();
-        for (OfferedVariant offered : registry.pending()) {
-            try {
-                VariantDescriptor descriptor = offered.service().descriptor();
-                offered.describe(descriptor);
-                String problem = mismatch(offered, descriptor);
-                if (problem != null) {
-                    refuse(offered, problem);
-                    continue;
-                }
-                ModelProto subGraph = OnnxModelIO.read(offered.service().subGraph());
-                ModelProto alone = GraphComposer.compose(artifacts.model(), Map.of(
-                        artifacts.boundary(descriptor.slot()), new Replacement(descriptor.id(), subGraph)));
-                offered.admit(descriptor, subGraph);
-                active.assessor().assess(offered, alone);
-                LOG.log(Level.INFO, "variant {0} for slot {1} accepted ({2} params, {3} MACs)", descriptor.id(),
-                        descriptor.slot(), descriptor.params(), descriptor.macs());
-            } catch (GraphException e) {
-                refuse(offered, e.getMessage());
-            } catch (RuntimeException e) {
-                refuse(offered, "the variant service failed: " + e);
-            }
-        }
-    }
-
-    private String mismatch(OfferedVariant offered, VariantDescriptor descriptor) {
-        BackboneArtifacts artifacts = active.artifacts();
-        if (descriptor == null) {
-            return "variant " + offered.id() + " has no descriptor";
-        }
-        if (artifacts.slot(descriptor.slot()).isEmpty()) {
-            return "variant " + descriptor.id() + " targets slot " + descriptor.slot()
-                    + " which this backbone does not have (slots: "
-                    + artifacts.slots().stream().map(s -> s.name()).toList() + ")";
-        }
-        // against the properties, not offered.slot()/id(): those follow the descriptor once it is described
-        if (!descriptor.slot().equals(offered.slotProperty()) || !descriptor.id().equals(offered.idProperty())) {
-            return "variant " + descriptor.id() + " for slot " + descriptor.slot()
-                    + " is registered with different service properties (slot " + offered.slotProperty() + ", id "
-                    + offered.idProperty() + ")";
-        }
-        return null;
-    }
-
-    private void refuse(OfferedVariant offered, String reason) {
-        offered.refuse(reason);
-        LOG.log(Level.WARNING, "variant {0} for slot {1} refused: {2}", offered.id(), offered.slot(), reason);
-        journal.refused(offered);
     }
 
     /**
@@ -256,26 +166,26 @@ final class ModelSwapper implements AutoCloseable {
     CompletableFuture<PlanOutcome> propose(Configuration proposed, double minAgreement, String trigger) {
         CompletableFuture<PlanOutcome> done = new CompletableFuture<>();
         Instant triggeredAt = Instant.now();
-        execute(done, () -> {
+        thread.execute(done, () -> {
             if (active == null) {
                 throw new IllegalStateException("no model serves");
             }
             Map<String, String> previousPlan = plan;
             plan = proposed.variantBySlot();
-            admitPending();
-            Configuration before = serving.current().map(ComposedModel::configuration).orElse(Configuration.DEFAULT);
-            Configuration wanted = SelectionRule.choose(active.artifacts().slots(), registry, pins.get(), plan)
-                    .configuration();
+            admission.admitPending(active);
+            Configuration before = servingConfiguration();
+            Configuration wanted = select().configuration();
             try {
                 OptionalDouble agreement = swapTo("plan: " + trigger, triggeredAt, minAgreement);
-                Configuration now = serving.current().map(ComposedModel::configuration).orElse(Configuration.DEFAULT);
+                Configuration now = servingConfiguration();
                 done.complete(new PlanOutcome(wanted, now.equals(wanted), now, agreement, now.equals(before)
                         ? "already serving" : "committed " + now.id()));
             } catch (Unhealthy e) {
                 plan = previousPlan;
                 LOG.log(Level.WARNING, "plan {0} {1} rolled back: {2}", wanted.id(), wanted.variantBySlot(),
                         e.getMessage());
-                done.complete(new PlanOutcome(wanted, false, before, OptionalDouble.of(e.agreement), e.getMessage()));
+                done.complete(new PlanOutcome(wanted, false, before, OptionalDouble.of(e.agreement()),
+                        e.getMessage()));
             } catch (RuntimeException e) {
                 plan = previousPlan;
                 throw e;
@@ -284,58 +194,50 @@ final class ModelSwapper implements AutoCloseable {
         return done;
     }
 
-    /** Withdraws the plan, on the swap thread (a rollback there cannot restore it); the ranking rule decides again. */
+    /** Withdraws the plan, on the swap thread after whatever was asked before; unplanned slots follow the rule. */
     CompletableFuture<Void> withdrawPlan() {
-        CompletableFuture<Void> withdrawn = new CompletableFuture<>();
-        execute(withdrawn, () -> {
+        return thread.submit(() -> {
             plan = null;
-            withdrawn.complete(null);
-        });
-        return withdrawn.thenCompose(ok -> request("plan withdrawn"));
+            return null;
+        }).thenCompose(ok -> request("plan withdrawn"));
     }
 
     /** Composes {@code configuration} in a session of its own and times {@code runs} single inferences. */
     CompletableFuture<ConfigurationProfile> profile(Configuration configuration, int runs) {
-        CompletableFuture<ConfigurationProfile> done = new CompletableFuture<>();
-        execute(done, () -> {
+        return thread.submit(() -> {
             if (active == null) {
                 throw new IllegalStateException("no model serves");
             }
-            admitPending();
+            admission.admitPending(active);
             Map<String, OfferedVariant> chosen = new HashMap<>();
             configuration.variantBySlot().forEach((slot, id) -> chosen.put(slot, registry.accepted(id)
                     .filter(v -> v.slot().equals(slot)).orElseThrow(() -> new IllegalArgumentException(
                             "no accepted variant " + id + " for slot " + slot))));
-            ModelProto composed = compose(new SelectionRule.Selection(configuration, chosen));
-            done.complete(ConfigurationTimer.time(configuration, composed, sessions, serving, active.artifacts(),
-                    warmupRuns, runs));
+            ModelProto composed = ConfigurationInstaller.compose(active.artifacts(),
+                    new SelectionRule.Selection(configuration, chosen));
+            return ConfigurationTimer.time(configuration, composed, sessions, serving, active.artifacts(),
+                    warmupRuns, runs);
         });
-        return done;
     }
 
-    private <T> void execute(CompletableFuture<T> done, Runnable task) {
-        try {
-            thread.execute(() -> {
-                try {
-                    task.run();
-                } catch (RuntimeException | Error e) {
-                    done.completeExceptionally(e);
-                }
-            });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            done.completeExceptionally(new IllegalStateException("the backbone is shutting down"));
-        }
+    private SelectionRule.Selection select() {
+        return SelectionRule.choose(active.artifacts().slots(), registry, pins.get(), plan, unplanned);
+    }
+
+    private Configuration servingConfiguration() {
+        return serving.current().map(ComposedModel::configuration).orElse(Configuration.DEFAULT);
     }
 
     /**
      * Makes the configuration the rule chooses serve. With a {@code minAgreement} (not NaN), a new configuration
      * serves only if it agrees that much with the serving one ({@link Unhealthy} otherwise). Returns the agreement
-     * measured, if any.
+     * measured, if any. A combination that fails to compose or to run has the variant at fault refused, and the
+     * rule chooses again.
      */
     private OptionalDouble swapTo(String trigger, Instant triggeredAt, double minAgreement) {
         BackboneArtifacts artifacts = active.artifacts();
         while (true) {
-            SelectionRule.Selection selection = SelectionRule.choose(artifacts.slots(), registry, pins.get(), plan);
+            SelectionRule.Selection selection = select();
             Configuration wanted = selection.configuration();
             ComposedModel current = serving.current().orElse(null);
             if (current != null && current.model() == artifacts && current.configuration().equals(wanted)) {
@@ -344,151 +246,27 @@ final class ModelSwapper implements AutoCloseable {
             long t0 = System.nanoTime();
             ModelProto composed;
             try {
-                composed = compose(selection);
+                composed = ConfigurationInstaller.compose(artifacts, selection);
             } catch (CompositionException e) {
                 // admission checked each variant alone; together they can still fail. Refuse and choose again.
                 OfferedVariant culprit = selection.variantBySlot().get(e.slot());
                 if (culprit == null) {
                     throw e;
                 }
-                refuse(culprit, e.getMessage());
+                admission.refuse(culprit, e.getMessage());
                 continue;
             }
-            long t1 = System.nanoTime();
+            double composeMillis = (System.nanoTime() - t0) / 1e6;
             try {
-                return install(artifacts, wanted, composed, trigger, triggeredAt, t0, t1, minAgreement);
+                return installer.install(artifacts, wanted, composed, composeMillis, trigger, triggeredAt,
+                        minAgreement);
             } catch (RuntimeRefusal e) {
                 // the graph checks passed but the runtime refused it: find the variant(s) it cannot run, or give up
-                if (refuseWhatTheRuntimeCannotRun(selection) == 0) {
+                if (installer.refuseWhatTheRuntimeCannotRun(artifacts, selection) == 0) {
                     throw e;
                 }
             }
         }
-    }
-
-    private ModelProto compose(SelectionRule.Selection selection) {
-        BackboneArtifacts artifacts = active.artifacts();
-        Map<SlotBoundary, Replacement> replacements = new HashMap<>();
-        selection.variantBySlot().forEach((slot, variant) -> replacements.put(artifacts.boundary(slot),
-                new Replacement(variant.id(), variant.subGraph())));
-        return replacements.isEmpty() ? artifacts.model() : GraphComposer.compose(artifacts.model(), replacements);
-    }
-
-    private OptionalDouble install(BackboneArtifacts artifacts, Configuration configuration, ModelProto composed,
-            String trigger,
-            Instant triggeredAt, long composeStart, long composeEnd, double minAgreement) {
-        CostCounter.ModelCost cost = CostCounter.count(composed); // before the session: if it throws, nothing leaks
-        OrtSession session;
-        try {
-            session = sessions.create(OnnxModelIO.write(composed));
-        } catch (OrtException e) {
-            throw new RuntimeRefusal("ONNX Runtime refused configuration " + configuration.id() + ": "
-                    + e.getMessage(), e);
-        }
-        long sessionEnd = System.nanoTime();
-        ComposedModel next = new ComposedModel(sessions, session, artifacts, configuration, ++generation, cost);
-        try {
-            float[] zeros = new float[artifacts.inputShape().elementCount()];
-            for (int i = 0; i < warmupRuns; i++) {
-                serving.runOn(next, List.of(zeros));
-            }
-        } catch (RuntimeException e) {
-            next.close();
-            throw new RuntimeRefusal("warm-up of configuration " + configuration.id() + " failed: "
-                    + e.getMessage(), e);
-        }
-        long warmEnd = System.nanoTime();
-        OptionalDouble agreement = Double.isNaN(minAgreement) ? OptionalDouble.empty() : agreementWithServing(next);
-        if (agreement.isPresent() && agreement.getAsDouble() < minAgreement) {
-            next.close();
-            throw new Unhealthy(agreement.getAsDouble(), String.format("configuration %s agrees with the serving"
-                    + " configuration on %.1f%% of the calibration images, below the %.1f%% required",
-                    configuration.id(), 100 * agreement.getAsDouble(), 100 * minAgreement));
-        }
-        serving.switchTo(next);
-        SwapRecord record = new SwapRecord(next.generation(), configuration, trigger,
-                triggeredAt == null ? Instant.now() : triggeredAt, Instant.now(), millis(composeEnd - composeStart),
-                millis(sessionEnd - composeEnd), millis(warmEnd - sessionEnd));
-        journal.swapped(record);
-        LOG.log(Level.INFO, "serving generation {0}: configuration {1} {2} ({3} MACs); composed in {4} ms, session {5} ms,"
-                + " warm-up {6} ms; trigger: {7}", next.generation(), configuration.id(),
-                configuration.variantBySlot(), next.cost().macs(), fmt(record.composeMillis()),
-                fmt(record.sessionMillis()), fmt(record.warmupMillis()), trigger);
-        return agreement;
-    }
-
-    /** Fraction of the calibration images on which {@code next} predicts the class the serving model predicts. */
-    private OptionalDouble agreementWithServing(ComposedModel next) {
-        List<float[]> images = next.model().calibrationImages();
-        ComposedModel current = serving.current().orElse(null);
-        if (images.isEmpty() || current == null || current.model() != next.model() || !current.tryAcquire()) {
-            return OptionalDouble.empty();
-        }
-        try {
-            List<InferenceResult> before = serving.runOn(current, images);
-            List<InferenceResult> after = serving.runOn(next, images);
-            int same = 0;
-            for (int i = 0; i < images.size(); i++) {
-                same += before.get(i).predictedClass() == after.get(i).predictedClass() ? 1 : 0;
-            }
-            return OptionalDouble.of(same / (double) images.size());
-        } finally {
-            current.release();
-        }
-    }
-
-    /** A configuration whose predictions moved too far from the serving one's. */
-    private static final class Unhealthy extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-        private final double agreement;
-
-        Unhealthy(double agreement, String message) {
-            super(message);
-            this.agreement = agreement;
-        }
-    }
-
-    /** Tries each chosen variant alone in a session with one inference; refuses those that fail. */
-    private int refuseWhatTheRuntimeCannotRun(SelectionRule.Selection selection) {
-        BackboneArtifacts artifacts = active.artifacts();
-        int refused = 0;
-        float[] zeros = new float[artifacts.inputShape().elementCount()];
-        for (Map.Entry<String, OfferedVariant> chosen : selection.variantBySlot().entrySet()) {
-            OfferedVariant variant = chosen.getValue();
-            ModelProto alone = GraphComposer.compose(artifacts.model(), Map.of(artifacts.boundary(chosen.getKey()),
-                    new Replacement(variant.id(), variant.subGraph())));
-            try {
-                CostCounter.ModelCost cost = CostCounter.count(alone);
-                ComposedModel probe = new ComposedModel(sessions, sessions.create(OnnxModelIO.write(alone)),
-                        artifacts, Configuration.DEFAULT, 0, cost);
-                try {
-                    serving.runOn(probe, List.of(zeros));
-                } finally {
-                    probe.close();
-                }
-            } catch (OrtException | RuntimeException e) {
-                refuse(variant, "ONNX Runtime cannot run it: " + e.getMessage());
-                refused++;
-            }
-        }
-        return refused;
-    }
-
-    /** The runtime refused a composed model that passed the graph checks. */
-    private static final class RuntimeRefusal extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        RuntimeRefusal(String message, Throwable cause) {
-            super(message, cause);
-        }
-    }
-
-    private static double millis(long nanos) {
-        return nanos / 1e6;
-    }
-
-    private static String fmt(double millis) {
-        return String.format("%.1f", millis);
     }
 
     /** Stops taking swaps and waits briefly for the running one. */
@@ -498,14 +276,6 @@ final class ModelSwapper implements AutoCloseable {
         if (last != null) {
             last.assessor().close();
         }
-        thread.shutdown();
-        try {
-            if (!thread.awaitTermination(10, TimeUnit.SECONDS)) {
-                thread.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            thread.shutdownNow();
-            Thread.currentThread().interrupt();
-        }
+        thread.close();
     }
 }

@@ -9,9 +9,10 @@ import io.morphgate.api.slot.SlotSpec;
 
 /**
  * Which variant fills each slot: the pinned variant if it is bound and accepted; otherwise, while a policy's plan is
- * in force, the plan's variant if it is bound and accepted, else the default layer; otherwise (no plan) the accepted
- * variant for the slot with the highest service ranking, the most recently bound first among equals; otherwise the
- * default layer. A pin to {@value #DEFAULT_LAYER} holds the slot on its default layer.
+ * in force, the plan's variant if it is bound and accepted, else the default layer; otherwise (no plan) what
+ * {@link UnplannedSlots} says: by default the default layer (variants are offered, not imposed), or the accepted
+ * variant with the highest service ranking, the most recently bound first among equals. A pin to
+ * {@value #DEFAULT_LAYER} holds the slot on its default layer.
  */
 final class SelectionRule {
 
@@ -25,13 +26,12 @@ final class SelectionRule {
     record Selection(Configuration configuration, Map<String, OfferedVariant> variantBySlot) {
     }
 
-    static Selection choose(List<SlotSpec> slots, VariantRegistry registry, Map<String, String> pins) {
-        return choose(slots, registry, pins, null);
-    }
-
-    /** As above; {@code plan} (slot to variant id, null for no plan) decides the slots that are not pinned. */
+    /**
+     * The selection for {@code slots}; {@code plan} (slot to variant id, null for no plan) decides the slots that are
+     * not pinned, {@code unplanned} those when there is no plan.
+     */
     static Selection choose(List<SlotSpec> slots, VariantRegistry registry, Map<String, String> pins,
-            Map<String, String> plan) {
+            Map<String, String> plan, UnplannedSlots unplanned) {
         Map<String, OfferedVariant> choice = new HashMap<>();
         for (SlotSpec slot : slots) {
             String pinned = pins.get(slot.name());
@@ -44,7 +44,7 @@ final class SelectionRule {
                 String planned = plan.get(slot.name());
                 chosen = planned == null ? null
                         : registry.accepted(planned).filter(v -> slot.name().equals(v.slot())).orElse(null);
-            } else if (chosen == null) {
+            } else if (chosen == null && unplanned == UnplannedSlots.HIGHEST_RANKED) {
                 List<OfferedVariant> candidates = registry.candidates(slot.name());
                 chosen = candidates.isEmpty() ? null : candidates.get(0);
             }

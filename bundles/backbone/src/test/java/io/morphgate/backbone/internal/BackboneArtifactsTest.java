@@ -70,7 +70,7 @@ class BackboneArtifactsTest {
         }
         assertEquals(black, min, 1e-6f);
         ai.onnxruntime.OrtEnvironment env = ai.onnxruntime.OrtEnvironment.getEnvironment();
-        Calibration calibration = new Calibration(artifacts, env, new SessionFactory(env, 1));
+        Calibration calibration = new Calibration(artifacts, env, new SessionFactory(env, 1, false));
         List<float[]> conv3 = calibration.slotInputs("conv3");
         assertEquals(SyntheticBackbone.CALIBRATION_COUNT, conv3.size());
         assertEquals(32 * 14 * 14, conv3.get(0).length);

@@ -44,8 +44,9 @@ class ModelSwapperTest {
     void start() throws Exception {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         serving = new ServingModel(env);
-        sessions = new SessionFactory(env, 1);
-        swapper = new ModelSwapper(env, registry, () -> Map.copyOf(pins), sessions, serving, journal, 1, 0);
+        sessions = new SessionFactory(env, 1, false);
+        swapper = new ModelSwapper(env, registry, () -> Map.copyOf(pins), sessions, serving, journal, 1, 0,
+                UnplannedSlots.DEFAULT_LAYER);
         swapper.activate(artifacts, "test start", () -> { }).get(30, TimeUnit.SECONDS);
     }
 
@@ -69,7 +70,47 @@ class ModelSwapperTest {
     }
 
     @Test
+    void withoutPlanOrPinTheFullModelServesWhateverIsBound() throws Exception {
+        SlotSpec conv2 = artifacts.slot("conv2").orElseThrow();
+        bind(1, "lr-conv2", conv2, TestBackbones.lowRankLike(conv2, 8, 5, 32));
+        assertTrue(registry.all().get(0).state(false).accepted(), "the variant is admitted and offered");
+        assertEquals(Configuration.DEFAULT, serving.current().orElseThrow().configuration(), "but not imposed");
+        assertEquals("default", serving.infer(input(new Random(2))).configurationId());
+
+        swapper.setUnplannedSlots(UnplannedSlots.HIGHEST_RANKED).get(30, TimeUnit.SECONDS);
+        assertEquals(new Configuration(Map.of("conv2", "lr-conv2")), serving.current().orElseThrow().configuration(),
+                "HIGHEST_RANKED puts the bound variant in");
+        swapper.setUnplannedSlots(UnplannedSlots.DEFAULT_LAYER).get(30, TimeUnit.SECONDS);
+        assertEquals(Configuration.DEFAULT, serving.current().orElseThrow().configuration());
+    }
+
+    @Test
+    void changesOfThePlanApplyInTheOrderAsked() throws Exception {
+        SlotSpec conv2 = artifacts.slot("conv2").orElseThrow();
+        bind(1, "lr-conv2", conv2, TestBackbones.lowRankLike(conv2, 8, 5, 32));
+        Configuration planned = new Configuration(Map.of("conv2", "lr-conv2"));
+        // hold the swap thread so that the proposal and the withdrawal queue up behind it
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        swapper.submit(() -> {
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return null;
+        });
+        var proposal = swapper.propose(planned, 0, "plan");
+        var withdrawal = swapper.withdrawPlan();
+        release.countDown();
+        assertTrue(proposal.get(30, TimeUnit.SECONDS).committed());
+        withdrawal.get(30, TimeUnit.SECONDS);
+        assertEquals(Configuration.DEFAULT, serving.current().orElseThrow().configuration(),
+                "the plan was withdrawn after it was proposed: it must not serve");
+    }
+
+    @Test
     void boundVariantIsSwappedInAndUnbindingSwapsBackToTheDefault() throws Exception {
+        swapper.setUnplannedSlots(UnplannedSlots.HIGHEST_RANKED).get(30, TimeUnit.SECONDS);
         SlotSpec conv2 = artifacts.slot("conv2").orElseThrow();
         bind(1, "lr-conv2", conv2, TestBackbones.lowRankLike(conv2, 8, 5, 32));
         Configuration withVariant = new Configuration(Map.of("conv2", "lr-conv2"));
@@ -150,6 +191,7 @@ class ModelSwapperTest {
 
     @Test
     void mostRecentlyBoundWinsUnlessTheSlotIsPinned() throws Exception {
+        swapper.setUnplannedSlots(UnplannedSlots.HIGHEST_RANKED).get(30, TimeUnit.SECONDS);
         SlotSpec conv4 = artifacts.slot("conv4").orElseThrow();
         bind(1, "older", conv4, TestBackbones.lowRankLike(conv4, 16, 1, 64));
         bind(2, "newer", conv4, TestBackbones.lowRankLike(conv4, 8, 2, 64));
@@ -166,6 +208,7 @@ class ModelSwapperTest {
 
     @Test
     void requestInFlightKeepsItsSessionOpenAcrossASwap() throws Exception {
+        swapper.setUnplannedSlots(UnplannedSlots.HIGHEST_RANKED).get(30, TimeUnit.SECONDS);
         ComposedModel before = serving.current().orElseThrow();
         assertTrue(before.tryAcquire());
         SlotSpec conv1 = artifacts.slot("conv1").orElseThrow();
@@ -178,6 +221,7 @@ class ModelSwapperTest {
 
     @Test
     void concurrentRequestsNeverFailWhileVariantsComeAndGo() throws Exception {
+        swapper.setUnplannedSlots(UnplannedSlots.HIGHEST_RANKED).get(30, TimeUnit.SECONDS);
         SlotSpec conv3 = artifacts.slot("conv3").orElseThrow();
         AtomicBoolean running = new AtomicBoolean(true);
         ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
@@ -213,6 +257,7 @@ class ModelSwapperTest {
 
     @Test
     void aPlanDecidesTheUnpinnedSlotsAndAPinStillWins() throws Exception {
+        swapper.setUnplannedSlots(UnplannedSlots.HIGHEST_RANKED).get(30, TimeUnit.SECONDS);
         SlotSpec conv4 = artifacts.slot("conv4").orElseThrow();
         bind(1, "older", conv4, TestBackbones.lowRankLike(conv4, 16, 1, 64));
         bind(2, "newer", conv4, TestBackbones.lowRankLike(conv4, 8, 2, 64));

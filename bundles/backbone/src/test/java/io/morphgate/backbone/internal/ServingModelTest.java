@@ -26,7 +26,7 @@ import io.morphgate.onnx.OnnxModelIO;
 class ServingModelTest {
 
     private final OrtEnvironment env = OrtEnvironment.getEnvironment();
-    private final SessionFactory sessions = new SessionFactory(env, 1);
+    private final SessionFactory sessions = new SessionFactory(env, 1, false);
     private final ServingModel serving = new ServingModel(env);
     private final BackboneArtifacts fashion = TestBackbones.synthetic();
 
