@@ -23,4 +23,4 @@ data=gateway/target/demo-data
 rm -rf "$data"
 echo "demo: status page at http://127.0.0.1:8080/morphgate/status/ while the gateway runs (port: -Dorg.osgi.service.http.port=N in JAVA_OPTS)"
 exec gateway/target/morphgate/bin/morphgate --data-dir "$data" \
-  --features morphgate-core,morphgate-model-fashion-mnist,morphgate-operator-lowrank,morphgate-control,morphgate-serving,morphgate-demo --demo "$@"
+  --features morphgate-core,morphgate-model-fashion-mnist,morphgate-policy,morphgate-operator-lowrank,morphgate-control,morphgate-serving,morphgate-demo --demo "$@"

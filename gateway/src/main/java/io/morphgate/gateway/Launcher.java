@@ -53,7 +53,9 @@ public final class Launcher implements Callable<Integer> {
     @Option(names = "--exit-after-start", description = "Start, report ready, stop (smoke tests, timing).")
     boolean exitAfterStart;
 
-    @Option(names = "--demo", description = "After ready: stop and restart the low-rank operator bundle, then stop the gateway.")
+    @Option(names = "--demo", description = "After ready, the demo bundle's walk-through (feature morphgate-demo): a MAC "
+            + "budget set and lifted (feature morphgate-policy re-plans), the low-rank operator bundle stopped and "
+            + "started while serving; then the gateway stops.")
     boolean demo;
 
     @Option(names = "--demo-pause", description = "Seconds between demo steps (default: ${DEFAULT-VALUE}).", defaultValue = "4")
@@ -109,12 +111,16 @@ public final class Launcher implements Callable<Integer> {
     int stopTimeoutSeconds;
 
     private static final String EVALUATION_FEATURE = "morphgate-evaluation";
+    private static final String DEMO_FEATURE = "morphgate-demo";
     /** Framework properties the control bundle reads: where the broker is, and the gateway's id in the topics. */
     static final String BROKER_URL_PROPERTY = "morphgate.broker.url";
     static final String GATEWAY_ID_PROPERTY = "morphgate.gateway.id";
     /** Framework properties the backbone reads: a model file to serve, and its descriptor. */
     static final String LOCAL_MODEL_PROPERTY = "morphgate.model.file";
     static final String LOCAL_MODEL_DESCRIPTOR_PROPERTY = "morphgate.model.descriptor";
+    /** Framework properties the demo bundle reads (its DemoScript): run the walk-through, seconds between steps. */
+    static final String DEMO_SCRIPT_PROPERTY = "morphgate.demo.script";
+    static final String DEMO_PAUSE_PROPERTY = "morphgate.demo.pause-seconds";
 
     public static void main(String[] args) {
         LogSetup.init();
@@ -131,6 +137,10 @@ public final class Launcher implements Callable<Integer> {
         BrokerSettings brokerSettings;
         try {
             selected = selectFeatures(conf);
+            if (demo && selected.stream().noneMatch(f -> f.artifactId().equals(DEMO_FEATURE))) {
+                throw new IllegalArgumentException("--demo needs feature " + DEMO_FEATURE
+                        + " (its bundle runs the walk-through)");
+            }
             defaults = new ConfigurationApplier(ConfigurationFile.read(conf.resolve("configuration.json")));
             frameworkProps = frameworkProperties(conf);
             brokerSettings = BrokerSettings.load(conf.resolve("broker.properties"), brokerPort, brokerUrl, gatewayId);
@@ -164,10 +174,8 @@ public final class Launcher implements Callable<Integer> {
             return failed;
         }
 
-        if (demo) {
-            new HotSwapDemo(gateway.context(), Duration.ofSeconds(demoPauseSeconds)).run();
-        }
-        if (!demo && !exitAfterStart) {
+        if (!exitAfterStart) {
+            // with --demo, the demo bundle stops the framework when its walk-through ends
             gateway.awaitStop();
         }
         boolean stopped = stopAll(gateway, broker, stopTimeout);
@@ -234,6 +242,10 @@ public final class Launcher implements Callable<Integer> {
             if (modelDescriptor != null) {
                 props.put(LOCAL_MODEL_DESCRIPTOR_PROPERTY, modelDescriptor.toAbsolutePath().normalize().toString());
             }
+        }
+        if (demo) {
+            props.put(DEMO_SCRIPT_PROPERTY, "true");
+            props.put(DEMO_PAUSE_PROPERTY, String.valueOf(Math.max(1, demoPauseSeconds)));
         }
         if (httpPort != null) {
             if (httpPort < 1 || httpPort > 65535) {

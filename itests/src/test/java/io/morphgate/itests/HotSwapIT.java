@@ -42,6 +42,7 @@ public class HotSwapIT extends TestSupport {
 
     @Test
     public void stoppingAndStartingTheOperatorSwapsUnderLoadWithoutFailingARequest() throws Exception {
+        rankedVariantsServe(); // the operator's variants serve as soon as they are bound, no policy deciding
         ModelControl control = service(ModelControl.class, 10_000);
         InferenceService inference = service(InferenceService.class, 10_000);
         Bundle operator = bundle("io.morphgate.operator.lowrank");
@@ -113,6 +114,7 @@ public class HotSwapIT extends TestSupport {
      */
     @Test
     public void aRuntimePinIsServedAgainAfterTheBackboneRestarts() throws Exception {
+        rankedVariantsServe(); // kept in Configuration Admin across the backbone's restarts
         Bundle backbone = bundle("io.morphgate.backbone");
         ModelControl control = service(ModelControl.class, 10_000);
         await("lowrank-conv2-b0.25 to be accepted", 30_000, () -> control.status().variants().stream()

@@ -173,6 +173,37 @@ public abstract class TestSupport {
         });
     }
 
+    /**
+     * Makes the slots that are neither pinned nor planned take the highest-ranked accepted variant (backbone
+     * {@code unplannedSlots=HIGHEST_RANKED}), for the tests of the hot-swap machinery itself: by default bound variants
+     * are offered, not imposed. Returns once the backbone has chosen the configuration under that rule.
+     */
+    protected void rankedVariantsServe() {
+        io.morphgate.api.model.ModelControl control = service(io.morphgate.api.model.ModelControl.class, 30_000);
+        org.osgi.service.cm.ConfigurationAdmin cm = service(org.osgi.service.cm.ConfigurationAdmin.class, 10_000);
+        try {
+            org.osgi.service.cm.Configuration backbone = cm.getConfiguration("morphgate.backbone", "?");
+            java.util.Dictionary<String, Object> properties = backbone.getProperties() == null
+                    ? new java.util.Hashtable<>() : backbone.getProperties();
+            properties.put("unplannedSlots", "HIGHEST_RANKED");
+            backbone.update(properties);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        // the backbone's component properties (so its service properties) follow its configuration once applied
+        await("the backbone to apply unplannedSlots=HIGHEST_RANKED", 30_000, () -> {
+            org.osgi.framework.ServiceReference<?> ref = context.getServiceReference(
+                    io.morphgate.api.model.ModelControl.class);
+            return ref != null && "HIGHEST_RANKED".equals(String.valueOf(ref.getProperty("unplannedSlots")));
+        });
+        try {
+            // queued on the swap thread after the rule change: completes once a swap under the new rule has run
+            control.withdrawPlan().toCompletableFuture().get(60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("the backbone did not swap under the new rule", e);
+        }
+    }
+
     /** Polls {@code condition} every 50 ms until it holds; fails with "timed out after N ms waiting for {what}". */
     protected static void await(String what, long timeoutMillis, BooleanSupplier condition) {
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000;

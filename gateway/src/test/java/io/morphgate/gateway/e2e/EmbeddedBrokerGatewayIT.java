@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,7 +37,7 @@ class EmbeddedBrokerGatewayIT {
             assertFalse(required, "mosquitto-clients is not installed");
             assumeTrue(false, "mosquitto-clients not installed");
         }
-        int port = freePort();
+        int port = InstalledGateway.freePort();
         List<String> connection = List.of("-h", "127.0.0.1", "-p", String.valueOf(port));
         try (InstalledGateway gateway = InstalledGateway.install(dir.resolve("gateway"),
                 List.of("morphgate-core", "morphgate-model-fashion-mnist",
@@ -99,11 +97,5 @@ class EmbeddedBrokerGatewayIT {
         Message reply = cloud.await(mark, m -> m.topic().equals(GW + "reply/" + requestId), Duration.ofSeconds(60))
                 .orElseThrow(() -> new AssertionError("no reply to " + requestId));
         return reply.json();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 }

@@ -63,6 +63,13 @@ public final class InstalledGateway implements AutoCloseable {
         return new InstalledGateway(home, arguments);
     }
 
+    /** A TCP port free on the loopback interface now. */
+    public static int freePort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
     public Path home() {
         return home;
     }
@@ -100,6 +107,15 @@ public final class InstalledGateway implements AutoCloseable {
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             throw new IllegalStateException("the gateway did not stop within 60 s of SIGTERM; see " + log());
+        }
+        return process.exitValue();
+    }
+
+    /** Waits for the gateway to exit by itself (e.g. after {@code --demo}); its exit code. */
+    public int awaitExit(long timeoutSeconds) throws InterruptedException {
+        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            throw new IllegalStateException("the gateway did not exit within " + timeoutSeconds + " s; see " + log());
         }
         return process.exitValue();
     }

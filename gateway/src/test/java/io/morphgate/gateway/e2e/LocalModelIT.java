@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -44,10 +42,10 @@ class LocalModelIT {
     @Test
     void theGatewayServesAModelFileAsOnnxRuntimeRunsIt(@TempDir Path dir) throws Exception {
         Path resnet = exportedResnet();
-        int port = freePort();
+        int port = InstalledGateway.freePort();
         try (InstalledGateway gateway = InstalledGateway.install(dir.resolve("gateway"),
                 List.of("morphgate-core", "morphgate-serving"), Map.of(), List.of("--model", resnet.toString(),
-                        "--http-port", String.valueOf(port), "--broker-port", String.valueOf(freePort())))) {
+                        "--http-port", String.valueOf(port), "--broker-port", String.valueOf(InstalledGateway.freePort())))) {
             gateway.start();
             URI base = URI.create("http://127.0.0.1:" + port + "/morphgate/");
             awaitServing(base, gateway);
@@ -146,11 +144,5 @@ class LocalModelIT {
             p[i] = (float) (e[i] / sum);
         }
         return p;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 }

@@ -12,8 +12,9 @@ import org.osgi.annotation.versioning.ProviderType;
  *
  * <p>The rule for a slot is, in this order: its pinned variant if it is accepted (a pin to {@code default} holds the
  * default layer); otherwise, while a plan proposed with {@link #propose} is in force, the plan's variant for the slot
- * if it is accepted, else the default layer; otherwise (no plan) the accepted variant for that slot with the highest
- * service ranking, the most recently registered first among equals, otherwise the default layer.
+ * if it is accepted, else the default layer; otherwise (no plan) the default layer: variants are offered, not
+ * imposed. (A backbone configured with {@code unplannedSlots = HIGHEST_RANKED} takes instead the accepted variant for
+ * that slot with the highest service ranking, the most recently registered first among equals.)
  */
 @ProviderType
 public interface ModelControl {
@@ -54,7 +55,7 @@ public interface ModelControl {
     CompletionStage<PlanOutcome> propose(Configuration plan, double minAgreement, String trigger);
 
     /**
-     * Withdraws the plan: unpinned slots follow the ranking rule again. Completes when the configuration that
+     * Withdraws the plan: unpinned slots go back to the default layer (or to the ranking, see above). Completes when the configuration that
      * results is serving.
      *
      * @since 1.1
