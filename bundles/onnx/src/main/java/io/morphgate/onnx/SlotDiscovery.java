@@ -35,6 +35,7 @@ public final class SlotDiscovery {
         GROUPED("grouped convolution"),
         POINTWISE("1x1 kernel"),
         NARROW_KERNEL("kernel smaller than 3 in one dimension"),
+        UNSUPPORTED_GEOMETRY("geometry the operators cannot reproduce"),
         UNKNOWN_KERNEL("kernel size unknown (no kernel_shape and the weight is not an initializer)"),
         SHARED_OUTPUT("its output feeds more than one node"),
         UNUSED_OUTPUT("its output is read by nothing");
@@ -97,7 +98,85 @@ public final class SlotDiscovery {
         }
     }
 
+    /**
+     * What a slot replaces: its convolution and, each taken only when it is the sole reader of what comes before, an
+     * unfolded {@code BatchNormalization}, a {@code Relu} and a 2x2 {@code MaxPool} of stride 2 (in that order). Any
+     * other activation ({@code Clip}) stays outside the slot, after it.
+     *
+     * @param outputTensor     the slot's output: the last tensor of the chain
+     * @param batchNormNode    the unfolded batch norm's node (null when the conv has none, e.g. folded into it)
+     * @param relu             whether the slot ends with a Relu (before its pool)
+     * @param pooled           whether it ends with a 2x2 max-pool
+     */
+    public record Layer(String outputTensor, NodeProto batchNormNode, boolean relu, boolean pooled) {
+    }
+
     private SlotDiscovery() {
+    }
+
+    /** The layer of {@code slot} in {@code model} (see {@link Layer}). */
+    public static Layer layer(ModelProto model, Slot slot) {
+        GraphProto g = model.getGraph();
+        Map<String, List<NodeProto>> readers = readers(g);
+        List<String> graphOutputs = g.getOutputList().stream().map(ValueInfoProto::getName).toList();
+        String tensor = slot.outputTensor();
+        NodeProto bn = null;
+        boolean relu = false;
+        boolean pooled = false;
+        NodeProto next = soleReader(readers, graphOutputs, tensor);
+        if (next != null && next.getOpType().equals("BatchNormalization")) {
+            bn = next;
+            tensor = next.getOutput(0);
+            next = soleReader(readers, graphOutputs, tensor);
+        }
+        if (next != null && next.getOpType().equals("Relu")) {
+            relu = true;
+            tensor = next.getOutput(0);
+            next = soleReader(readers, graphOutputs, tensor);
+        }
+        if (next != null && next.getOpType().equals("MaxPool") && isPool2x2(next)) {
+            pooled = true;
+            tensor = next.getOutput(0);
+        }
+        return new Layer(tensor, bn, relu, pooled);
+    }
+
+    /**
+     * The slot name for a node named the way {@code torch.onnx.export} names them, after the module path: scopes
+     * {@code /layer1/layer1.0/conv1/Conv} give {@code layer1.0.conv1}, {@code /features/features.3/Conv} gives
+     * {@code features.3}. Other names are kept as they are.
+     */
+    static String moduleName(String nodeName) {
+        if (!nodeName.startsWith("/") || !nodeName.endsWith("/Conv")) {
+            return nodeName;
+        }
+        String[] scopes = nodeName.substring(1, nodeName.length() - "/Conv".length()).split("/");
+        String path = "";
+        for (String scope : scopes) {
+            if (scope.isEmpty()) {
+                continue;
+            }
+            // each scope repeats the path of its parent ("layer1" then "layer1.0"), or adds an attribute name
+            path = path.isEmpty() || scope.startsWith(path + ".") ? scope : path + "." + scope;
+        }
+        return path.isEmpty() ? nodeName : path;
+    }
+
+    /** The one node that reads {@code tensor}, or null when none, several, or the graph's output reads it. */
+    private static NodeProto soleReader(Map<String, List<NodeProto>> readers, List<String> graphOutputs,
+            String tensor) {
+        List<NodeProto> r = readers.getOrDefault(tensor, List.of());
+        return r.size() == 1 && !graphOutputs.contains(tensor) && r.get(0).getOutputCount() == 1 ? r.get(0) : null;
+    }
+
+    private static boolean isPool2x2(NodeProto pool) {
+        long[] k = NodeAttributes.getInts(pool, "kernel_shape", null);
+        long[] s = NodeAttributes.getInts(pool, "strides", 2, 1);
+        long[] pads = NodeAttributes.getInts(pool, "pads", 4, 0);
+        return k != null && Arrays.equals(k, new long[] {2, 2}) && Arrays.equals(s, new long[] {2, 2})
+                && Arrays.equals(pads, new long[] {0, 0, 0, 0})
+                && NodeAttributes.getInt(pool, "ceil_mode", 0) == 0
+                && NodeAttributes.getString(pool, "auto_pad", "NOTSET").equals("NOTSET");
     }
 
     public static Discovery discover(ModelProto model) {
@@ -179,6 +258,10 @@ public final class SlotDiscovery {
             if (k[0] < 3 || k[1] < 3) {
                 return skip(SkipReason.NARROW_KERNEL, k[0] + "x" + k[1]);
             }
+            String geometry = unsupportedGeometry(k);
+            if (geometry != null) {
+                return skip(SkipReason.UNSUPPORTED_GEOMETRY, geometry);
+            }
             if (consumers > 1) {
                 return skip(SkipReason.SHARED_OUTPUT, consumers + " readers");
             }
@@ -188,11 +271,40 @@ public final class SlotDiscovery {
             return null;
         }
 
+        /**
+         * Null when the operators can reproduce the conv's geometry: a square odd kernel, padding {@code k / 2} on
+         * every side, equal strides, no dilation; else what is not.
+         */
+        String unsupportedGeometry(long[] k) {
+            long[] strides = NodeAttributes.getInts(node, "strides", 2, 1);
+            long[] pads = NodeAttributes.getInts(node, "pads", 4, 0);
+            long[] dilations = NodeAttributes.getInts(node, "dilations", 2, 1);
+            String autoPad = NodeAttributes.getString(node, "auto_pad", "NOTSET");
+            if (k[0] != k[1] || k[0] % 2 == 0) {
+                return "kernel " + k[0] + "x" + k[1] + ": only square odd kernels";
+            }
+            if (!autoPad.equals("NOTSET")) {
+                return "auto_pad " + autoPad;
+            }
+            long half = k[0] / 2;
+            if (!Arrays.equals(pads, new long[] {half, half, half, half})) {
+                return "pads " + Arrays.toString(pads) + ": only " + half + " on every side";
+            }
+            if (strides[0] != strides[1]) {
+                return "strides " + Arrays.toString(strides);
+            }
+            if (dilations[0] != 1 || dilations[1] != 1) {
+                return "dilations " + Arrays.toString(dilations);
+            }
+            return null;
+        }
+
         Slot slot(NodeProto tailNode) {
             long[] w = weightDims();
             String output = node.getOutput(0);
             Tail tail = tailNode == null ? Tail.GRAPH_OUTPUT : tailOf(tailNode.getOpType());
-            return new Slot(node.getName().isEmpty() ? output : node.getName(), node.getName(), node.getInput(0),
+            return new Slot(node.getName().isEmpty() ? output : moduleName(node.getName()), node.getName(),
+                    node.getInput(0),
                     output, w == null ? -1 : w[1] * group(), w == null ? -1 : w[0], kernel(),
                     NodeAttributes.getInts(node, "strides", 2, 1), NodeAttributes.getInts(node, "pads", 4, 0),
                     NodeAttributes.getInts(node, "dilations", 2, 1),

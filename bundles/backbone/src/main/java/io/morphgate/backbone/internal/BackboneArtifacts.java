@@ -40,7 +40,8 @@ import io.morphgate.onnx.SlotBoundary;
 
 /**
  * One model as the backbone serves it: its descriptor, its graph, its slots (from a hand-written slot manifest when
- * the model has one) and its calibration images, loaded and cross-checked once. Immutable.
+ * the model has one, otherwise found in the graph: {@link DiscoveredSlots}) and its calibration images, loaded and
+ * cross-checked once. Immutable.
  */
 public final class BackboneArtifacts {
 
@@ -50,6 +51,8 @@ public final class BackboneArtifacts {
     private final String sha256;
     private final Map<String, SlotSpec> slots = new LinkedHashMap<>();
     private final Map<String, SlotBoundary> boundaries = new LinkedHashMap<>();
+    /** The slots found in the graph, when the model lists none; by name. */
+    private final Map<String, DiscoveredSlots.Found> discovered = new LinkedHashMap<>();
     private final ModelCost defaultCost;
     private final List<float[]> calibrationImages;
     private final int classCount;
@@ -78,6 +81,13 @@ public final class BackboneArtifacts {
             slots.put(slot.name(), new SlotSpec(slot.name(), slots.size(), in, out, slot.kernelSize(),
                     slot.defaultLayer(), cost.params(), cost.macs()));
             boundaries.put(slot.name(), boundary);
+        }
+        if (manifest == null) {
+            for (DiscoveredSlots.Found found : DiscoveredSlots.find(model, shapes)) {
+                slots.put(found.spec().name(), found.spec());
+                boundaries.put(found.spec().name(), found.boundary());
+                discovered.put(found.spec().name(), found);
+            }
         }
         this.defaultCost = CostCounter.count(model);
     }
@@ -295,6 +305,10 @@ public final class BackboneArtifacts {
         SlotSpec spec = slots.get(slotName);
         if (spec == null) {
             return Optional.empty();
+        }
+        DiscoveredSlots.Found found = discovered.get(slotName);
+        if (found != null) {
+            return Optional.of(DiscoveredSlots.weights(model, found));
         }
         SlotManifest.SlotParameters p = manifest.slots().get(spec.index()).parameters();
         if (p == null) {

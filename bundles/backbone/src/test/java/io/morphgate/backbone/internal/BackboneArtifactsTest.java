@@ -119,13 +119,25 @@ class BackboneArtifactsTest {
     }
 
     @Test
-    void modelWithoutASlotManifestServesWithNoSlotsAndNamesItsClassesByIndex() {
+    void modelWithoutASlotManifestHasItsSlotsFoundInTheGraphAndNamesItsClassesByIndex() {
         BackboneArtifacts fashion = TestBackbones.synthetic();
         ModelDescriptor d = fashion.descriptor();
         ModelDescriptor bare = new ModelDescriptor("bare", "1", null, d.onnx(), d.input(), d.output(), List.of(), null,
                 null, null);
         BackboneArtifacts artifacts = BackboneArtifacts.of(bare, OnnxModelIO.write(fashion.model()), null, List.of());
-        assertTrue(artifacts.slots().isEmpty());
+        // the hand-written slot list of this model found again in its graph (names aside), after the stem conv, which
+        // the list leaves out and the discovery rule takes (3x3, group 1)
+        assertEquals(fashion.slots().size() + 1, artifacts.slots().size(), artifacts.slots().toString());
+        assertEquals(1, artifacts.slots().get(0).input().channels(), "the stem reads the image");
+        for (int i = 0; i < fashion.slots().size(); i++) {
+            SlotSpec listed = fashion.slots().get(i);
+            SlotSpec found = artifacts.slots().get(i + 1);
+            assertEquals(List.of(listed.input(), listed.output(), listed.kernelSize(), listed.pooled()),
+                    List.of(found.input(), found.output(), found.kernelSize(), found.pooled()), found.name());
+            assertEquals(SlotSpec.Activation.RELU, found.activation());
+            assertEquals(listed.defaultMacs(), found.defaultMacs(), found.name());
+            assertTrue(artifacts.weights(found.name()).isPresent());
+        }
         assertEquals("0", artifacts.labels().get(0));
         assertEquals(10, artifacts.labels().size());
         assertTrue(artifacts.backboneId().startsWith("bare-1-"), artifacts.backboneId());

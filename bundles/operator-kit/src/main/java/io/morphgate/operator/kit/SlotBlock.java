@@ -4,12 +4,14 @@ import java.util.function.IntFunction;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 import io.morphgate.api.slot.SlotSpec;
+import io.morphgate.api.slot.TensorShape;
 import io.morphgate.onnx.GraphBuilder;
 
 /**
- * The frame four of the five operators share (all but fire): the slot's input, the operator's convolutions, BN, ReLU,
- * and, where the slot's default layer ends with a 2x2 max-pool, that pool, so the block produces exactly the slot's
- * output shape. The operator supplies only its convolutions; the frame stays in one place.
+ * The frame four of the five operators share (all but fire): the slot's input, the operator's convolutions, BN, the
+ * slot's activation (ReLU, or none where the layer feeds e.g. a residual add) and, where the slot's default layer
+ * ends with a 2x2 max-pool, that pool, so the block produces exactly the slot's output and ends as its layer does.
+ * The operator supplies only its convolutions (which reproduce the slot's stride); the frame stays in one place.
  */
 public final class SlotBlock {
 
@@ -30,36 +32,58 @@ public final class SlotBlock {
     }
 
     /**
-     * True when a block of this frame can fill the slot: the slot keeps height and width, or halves them with its
-     * 2x2 pool ({@link SlotSpec#downsamples()}). Any other change of size would need a stride the frame lacks.
+     * True when a block of this frame whose convolutions keep height and width can fill the slot: the slot's
+     * convolution has stride 1 and its output is what the frame's tail makes of that ({@link #consistent}).
      */
     public static boolean fits(SlotSpec slot) {
-        boolean keepsSize = slot.input().height() == slot.output().height()
-                && slot.input().width() == slot.output().width();
-        return keepsSize || slot.downsamples();
+        return slot.stride() == 1 && consistent(slot);
+    }
+
+    /**
+     * True when the slot's output is what its convolution output becomes after the frame's tail: the same, or halved
+     * (rounded down) by its 2x2 pool. An operator whose convolutions reproduce the slot's stride can fill any such
+     * slot.
+     */
+    public static boolean consistent(SlotSpec slot) {
+        return slot.output().equals(afterPool(slot, slot.convolutionOutput()));
+    }
+
+    /** What the slot's pool, if it has one, makes of {@code convolved}. */
+    static TensorShape afterPool(SlotSpec slot, TensorShape convolved) {
+        return slot.pooled() ? new TensorShape(convolved.channels(), convolved.height() / 2,
+                convolved.width() / 2) : convolved;
+    }
+
+    /** The slot's activation after {@code x} (a ReLU, or nothing before e.g. a residual add). */
+    public static String activation(GraphBuilder g, SlotSpec slot, String x) {
+        return slot.activation() == SlotSpec.Activation.RELU ? g.relu(x) : x;
+    }
+
+    /** The frame's tail after the block's BN: the slot's activation, then its 2x2 max-pool if it has one. */
+    public static String tail(GraphBuilder g, SlotSpec slot, String x) {
+        String y = activation(g, slot, x);
+        return slot.pooled() ? g.maxPool(y, 2, 2) : y;
     }
 
     /**
      * Builds the block: convolutions, BN (its parameters asked for after the convolutions, so a seeded stream draws
-     * the convolutions first), ReLU, and the slot's pool.
+     * the convolutions first), the slot's activation, and its pool.
      *
-     * @throws IllegalArgumentException when the slot does not {@linkplain #fits fit} the frame
+     * @throws IllegalArgumentException when the slot is not {@linkplain #consistent consistent}
      */
     public static ModelProto build(String graphName, SlotSpec slot, Convolutions convolutions,
             IntFunction<BatchNormParameters> batchNorm) {
-        if (!fits(slot)) {
-            throw new IllegalArgumentException("slot " + slot.name() + " changes H and W other than by a 2x2 pool: "
-                    + slot.input() + " -> " + slot.output());
+        if (!consistent(slot)) {
+            throw new IllegalArgumentException("slot " + slot.name() + ": " + slot.input() + " -> " + slot.output()
+                    + " is not what a stride-" + slot.stride() + " convolution" + (slot.pooled() ? " and a 2x2 pool"
+                            : "") + " give");
         }
         GraphBuilder g = new GraphBuilder(graphName);
         String x = g.input(INPUT, slot.input().channels(), slot.input().height(), slot.input().width());
         x = convolutions.add(g, x);
         BatchNormParameters bn = batchNorm.apply(slot.output().channels());
         x = g.batchNorm(x, bn.scale(), bn.bias(), bn.mean(), bn.variance(), BN_EPSILON);
-        x = g.relu(x);
-        if (slot.downsamples()) {
-            x = g.maxPool(x, 2, 2);
-        }
+        x = tail(g, slot, x);
         return g.output(x, OUTPUT, slot.output().channels(), slot.output().height(), slot.output().width()).build();
     }
 }

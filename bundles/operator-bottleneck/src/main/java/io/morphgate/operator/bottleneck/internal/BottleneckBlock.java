@@ -40,9 +40,10 @@ public final class BottleneckBlock {
                     slot.name(), beta, filters, f1);
             return 0;
         }
-        if (!SlotBlock.fits(slot) || slot.kernelSize() % 2 == 0) {
-            LOG.log(Level.INFO, "no bottleneck variant for slot {0}: {1} -> {2} with kernel {3} is not a same-padded "
-                    + "block with an optional 2x2 pool", slot.name(), slot.input(), slot.output(), slot.kernelSize());
+        if (!SlotBlock.consistent(slot) || slot.kernelSize() % 2 == 0) {
+            LOG.log(Level.INFO, "no bottleneck variant for slot {0}: {1} -> {2} with kernel {3} and stride {4} is not"
+                    + " a block padded k/2 with an optional 2x2 pool", slot.name(), slot.input(), slot.output(),
+                    slot.kernelSize(), slot.stride());
             return 0;
         }
         return f1;
@@ -70,15 +71,19 @@ public final class BottleneckBlock {
         int k = slot.kernelSize();
         return Optional.of(BlockVariant.of(id, OperatorKind.BOTTLENECK, slot, hyperParameters(beta, k, f1),
                 Provenance.SYNTHETIC, "fixed-seed parameters, seed " + seed,
-                SlotBlock.build(id, slot, (g, x) -> convolutions(g, x, in, out, f1, k, p.convWeights(f1, in, 1, 1),
+                SlotBlock.build(id, slot, (g, x) -> convolutions(g, x, in, out, f1, k, slot.stride(), p.convWeights(f1, in, 1, 1),
                         p.convWeights(f1, f1, k, k), p.convWeights(out, f1, 1, 1)), p::batchNorm)));
     }
 
-    /** 1x1 in -> f1, kxk f1 -> f1 (same padding), 1x1 f1 -> out; no biases. Returns the tensor that enters BN. */
-    static String convolutions(GraphBuilder g, String x, int in, int out, int f1, int k, float[] reduce,
+    /**
+     * 1x1 in -> f1, kxk f1 -> f1 (padding k/2, the slot's stride), 1x1 f1 -> out; no biases. Returns the tensor that
+     * enters BN.
+     */
+    static String convolutions(GraphBuilder g, String x, int in, int out, int f1, int k, int stride, float[] reduce,
             float[] core, float[] expand) {
+        int p = k / 2;
         String r = g.conv(x, reduce, f1, in, 1, 1, null, 1);
-        String c = g.conv(r, core, f1, f1, k, k, null, 1);
+        String c = g.conv(r, core, f1, f1, k, k, null, stride, stride, p, p, p, p, 1);
         return g.conv(c, expand, out, f1, 1, 1, null, 1);
     }
 }

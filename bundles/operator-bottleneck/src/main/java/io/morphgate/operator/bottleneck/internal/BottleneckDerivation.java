@@ -39,7 +39,8 @@ public final class BottleneckDerivation implements DerivedVariants.Derivation<Do
         int k = weights.kernelSize();
         String id = BottleneckBlock.id(slot, beta) + "-derived";
         DerivedBlock.Result result = DerivedBlock.build(id, slot, weights, calibrationInputs,
-                (g, x) -> BottleneckBlock.convolutions(g, x, in, out, f1, k, f.reduce(), f.core(), f.expand()));
+                (g, x) -> BottleneckBlock.convolutions(g, x, in, out, f1, k, slot.stride(), f.reduce(), f.core(),
+                        f.expand()));
         return Optional.of(DerivedVariants.of(id, OperatorKind.BOTTLENECK, slot,
                 BottleneckBlock.hyperParameters(beta, k, f1), "Tucker-2 HOSVD", backboneId, f.relativeKernelError(),
                 result));

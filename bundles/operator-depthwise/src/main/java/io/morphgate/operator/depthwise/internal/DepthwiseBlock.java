@@ -40,9 +40,10 @@ public final class DepthwiseBlock {
                     slot.name(), m);
             return false;
         }
-        if (!SlotBlock.fits(slot) || slot.kernelSize() % 2 == 0) {
-            LOG.log(Level.INFO, "no depthwise variant for slot {0}: {1} -> {2} with kernel {3} is not a same-padded "
-                    + "block with an optional 2x2 pool", slot.name(), slot.input(), slot.output(), slot.kernelSize());
+        if (!SlotBlock.consistent(slot) || slot.kernelSize() % 2 == 0) {
+            LOG.log(Level.INFO, "no depthwise variant for slot {0}: {1} -> {2} with kernel {3} and stride {4} is not"
+                    + " a block padded k/2 with an optional 2x2 pool", slot.name(), slot.input(), slot.output(),
+                    slot.kernelSize(), slot.stride());
             return false;
         }
         return true;
@@ -68,7 +69,7 @@ public final class DepthwiseBlock {
         int k = slot.kernelSize();
         return Optional.of(BlockVariant.of(id, OperatorKind.DEPTHWISE_SEPARABLE, slot, hyperParameters(m, k),
                 Provenance.SYNTHETIC, "fixed-seed parameters, seed " + seed,
-                SlotBlock.build(id, slot, (g, x) -> convolutions(g, x, in, out, m, k, k / 2,
+                SlotBlock.build(id, slot, (g, x) -> convolutions(g, x, in, out, m, k, k / 2, slot.stride(),
                         p.convWeights(in * m, 1, k, k), p.biases(in * m), p.convWeights(out, in * m, 1, 1)),
                         p::batchNorm)));
     }
@@ -83,7 +84,7 @@ public final class DepthwiseBlock {
         int out = output.channels();
         GraphBuilder g = new GraphBuilder(id);
         String x = g.input(SlotBlock.INPUT, in, input.height(), input.width());
-        x = convolutions(g, x, in, out, m, k, pad, p.convWeights(in * m, 1, k, k), p.biases(in * m),
+        x = convolutions(g, x, in, out, m, k, pad, 1, p.convWeights(in * m, 1, k, k), p.biases(in * m),
                 p.convWeights(out, in * m, 1, 1));
         BatchNormParameters bn = p.batchNorm(out);
         x = g.relu(g.batchNorm(x, bn.scale(), bn.bias(), bn.mean(), bn.variance(), SlotBlock.BN_EPSILON));
@@ -91,12 +92,13 @@ public final class DepthwiseBlock {
     }
 
     /**
-     * Depthwise kxk (group = in, in*m filters, filter {@code i*m + j} reads input channel i, with bias, stride 1,
-     * {@code pad} on every side), then pointwise 1x1 to {@code out} without bias. Returns the tensor that enters BN.
+     * Depthwise kxk (group = in, in*m filters, filter {@code i*m + j} reads input channel i, with bias, the slot's
+     * stride, {@code pad} on every side), then pointwise 1x1 to {@code out} without bias. Returns the tensor that
+     * enters BN.
      */
-    static String convolutions(GraphBuilder g, String x, int in, int out, int m, int k, int pad, float[] depthwise,
-            float[] depthwiseBias, float[] pointwise) {
-        String d = g.conv(x, depthwise, in * m, 1, k, k, depthwiseBias, 1, 1, pad, pad, pad, pad, in);
+    static String convolutions(GraphBuilder g, String x, int in, int out, int m, int k, int pad, int stride,
+            float[] depthwise, float[] depthwiseBias, float[] pointwise) {
+        String d = g.conv(x, depthwise, in * m, 1, k, k, depthwiseBias, stride, stride, pad, pad, pad, pad, in);
         return g.conv(d, pointwise, out, in * m, 1, 1, null, 1);
     }
 }

@@ -38,7 +38,7 @@ public final class DepthwiseDerivation implements DerivedVariants.Derivation<Int
         int k = weights.kernelSize();
         String id = DepthwiseBlock.id(slot, m) + "-derived";
         DerivedBlock.Result result = DerivedBlock.build(id, slot, weights, calibrationInputs,
-                (g, x) -> DepthwiseBlock.convolutions(g, x, in, out, m, k, k / 2, f.depthwise(), new float[in * m],
+                (g, x) -> DepthwiseBlock.convolutions(g, x, in, out, m, k, k / 2, slot.stride(), f.depthwise(), new float[in * m],
                         f.pointwise()));
         return Optional.of(DerivedVariants.of(id, OperatorKind.DEPTHWISE_SEPARABLE, slot,
                 DepthwiseBlock.hyperParameters(m, k), "per-channel SVD", backboneId, f.relativeKernelError(),

@@ -46,7 +46,7 @@ class DepthwiseBlockTest {
         GraphBuilder g = new GraphBuilder("article-separable");
         SeededParameters p = new SeededParameters(1);
         String x = g.input("input", 3, 7, 7);
-        String y = DepthwiseBlock.convolutions(g, x, 3, 128, 1, 3, 0, p.convWeights(3, 1, 3, 3), p.biases(3),
+        String y = DepthwiseBlock.convolutions(g, x, 3, 128, 1, 3, 0, 1, p.convWeights(3, 1, 3, 3), p.biases(3),
                 p.convWeights(128, 3, 1, 1));
         ModelCost cost = CostCounter.count(g.output(y, "output", 128, 5, 5).build());
         assertEquals(10_275L, cost.macs());

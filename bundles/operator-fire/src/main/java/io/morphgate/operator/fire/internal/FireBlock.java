@@ -48,6 +48,11 @@ public final class FireBlock {
                     slot.input(), slot.output());
             return false;
         }
+        if (slot.stride() != 1 || slot.activation() != SlotSpec.Activation.RELU) {
+            LOG.log(Level.INFO, "no fire variant for slot {0}: fire reproduces a stride-1 conv with ReLU and pool, not"
+                    + " {1}", slot.name(), slot.defaultLayer());
+            return false;
+        }
         if (slot.output().channels() % 2 != 0) {
             LOG.log(Level.INFO, "no fire variant for slot {0}: its output width {1} is odd, and the two expand "
                     + "branches of e = filters/2 channels cannot add up to it", slot.name(), slot.output().channels());

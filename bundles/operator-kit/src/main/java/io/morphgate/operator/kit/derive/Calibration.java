@@ -39,11 +39,11 @@ final class Calibration {
     }
 
     /**
-     * The model's output per sample of {@code samples}: intermediate activations at the slot's input resolution with
-     * {@code channels} planes (e.g. conv outputs fed to a BN/ReLU/pool tail).
+     * The model's output per sample of {@code samples}: intermediate activations at the slot's convolution output
+     * resolution with {@code channels} planes (e.g. conv outputs fed to a BN/activation/pool tail).
      */
     List<float[]> runOn(ModelProto model, List<float[]> samples, int channels, int outputSize) {
-        long[] shape = {0, channels, slot.input().height(), slot.input().width()};
+        long[] shape = {0, channels, slot.convolutionOutput().height(), slot.convolutionOutput().width()};
         return runOn(model, samples, shape, outputSize);
     }
 

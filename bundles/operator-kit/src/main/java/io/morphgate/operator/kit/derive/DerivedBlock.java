@@ -3,6 +3,8 @@ package io.morphgate.operator.kit.derive;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import io.morphgate.api.slot.SlotSpec;
 import io.morphgate.api.slot.SlotWeights;
+import io.morphgate.api.slot.TensorShape;
+import io.morphgate.operator.kit.SlotBlock;
 import io.morphgate.onnx.GraphBuilder;
 import io.morphgate.onnx.GraphCheck;
 import io.morphgate.operator.kit.derive.BatchNormCalibration.BatchNorm;
@@ -11,8 +13,8 @@ import io.morphgate.operator.kit.derive.BatchNormCalibration.ChannelStatistics;
 import java.util.List;
 
 /**
- * The path every data-free variant shares: its factorised convolutions, then BN, ReLU and (when the slot halves the
- * resolution) a 2x2 max-pool, with the BN either taken from the slot or recalibrated on a few inputs, and the
+ * The path every data-free variant shares: its factorised convolutions (reproducing the slot's stride), then BN, the
+ * slot's activation and (when the slot ends with one) a 2x2 max-pool, with the BN either taken from the slot or recalibrated on a few inputs, and the
  * variant's error against the slot's default layer measured on those same inputs.
  *
  * <p>Graphs have one input {@code "input"} of the slot's input shape and one output {@code "output"} of the slot's
@@ -21,8 +23,8 @@ import java.util.List;
 public final class DerivedBlock {
 
     /**
-     * Adds the factorised convolutions of a variant (same padding, no bias needed) and returns the BN's input, a
-     * tensor of the slot's output channels at its input resolution. Called once per graph built (up to three times),
+     * Adds the factorised convolutions of a variant (padding k/2, the slot's stride, no bias needed) and returns the
+     * BN's input, a tensor of the slot's {@linkplain SlotSpec#convolutionOutput() convolution output} shape. Called once per graph built (up to three times),
      * so it must only add nodes.
      */
     @FunctionalInterface
@@ -63,8 +65,8 @@ public final class DerivedBlock {
         }
         Calibration c = new Calibration(slot, calibrationInputs);
         int out = weights.outChannels();
-        int convSize = out * slot.input().height() * slot.input().width();
-        ModelProto defaultConv = convOnly(graphName + "-default-conv", slot, out, originalConv(weights));
+        int convSize = slot.convolutionOutput().elementCount();
+        ModelProto defaultConv = convOnly(graphName + "-default-conv", slot, out, originalConv(slot, weights));
         List<float[]> original = c.run(defaultConv, convSize);
         List<float[]> approximate = c.run(convOnly(graphName + "-conv", slot, out, convPart), convSize);
         BatchNorm bn = BatchNormCalibration.recalibrate(weights,
@@ -79,10 +81,14 @@ public final class DerivedBlock {
         return new Result(variant, relativeError(expected, actual), true, calibrationInputs.size());
     }
 
-    /** The slot's own conv as a ConvPart: its trained kernel, same padding, no bias (BN carries the shift). */
-    static ConvPart originalConv(SlotWeights w) {
+    /**
+     * The slot's own conv as a ConvPart: its trained kernel, its stride, padding k/2, no bias (BN carries the shift).
+     */
+    static ConvPart originalConv(SlotSpec slot, SlotWeights w) {
         int k = w.kernelSize();
-        return (g, x) -> g.conv(x, w.kernel(), w.outChannels(), w.inChannels(), k, k, null, 1);
+        int s = slot.stride();
+        int p = k / 2;
+        return (g, x) -> g.conv(x, w.kernel(), w.outChannels(), w.inChannels(), k, k, null, s, s, p, p, p, p, 1);
     }
 
     /** input -> convPart -> BN -> ReLU (-> 2x2 max-pool) -> output. */
@@ -95,21 +101,21 @@ public final class DerivedBlock {
     private static ModelProto convOnly(String name, SlotSpec slot, int outChannels, ConvPart convPart) {
         GraphBuilder g = new GraphBuilder(name);
         String x = g.input(INPUT, slot.input().channels(), slot.input().height(), slot.input().width());
-        g.output(convPart.add(g, x), OUTPUT, outChannels, slot.input().height(), slot.input().width());
+        TensorShape convolved = slot.convolutionOutput();
+        g.output(convPart.add(g, x), OUTPUT, outChannels, convolved.height(), convolved.width());
         return g.build();
     }
 
     private static ModelProto tail(String name, SlotSpec slot, int outChannels, BatchNorm bn) {
         GraphBuilder g = new GraphBuilder(name);
-        String x = g.input(INPUT, outChannels, slot.input().height(), slot.input().width());
+        TensorShape convolved = slot.convolutionOutput();
+        String x = g.input(INPUT, outChannels, convolved.height(), convolved.width());
         return finish(g, x, slot, bn);
     }
 
     private static ModelProto finish(GraphBuilder g, String convOut, SlotSpec slot, BatchNorm bn) {
-        String y = g.relu(g.batchNorm(convOut, bn.scale(), bn.bias(), bn.mean(), bn.variance(), bn.epsilon()));
-        if (slot.downsamples()) {
-            y = g.maxPool(y, 2, 2);
-        }
+        String y = SlotBlock.tail(g, slot,
+                g.batchNorm(convOut, bn.scale(), bn.bias(), bn.mean(), bn.variance(), bn.epsilon()));
         g.output(y, OUTPUT, slot.output().channels(), slot.output().height(), slot.output().width());
         return g.build();
     }
@@ -125,11 +131,10 @@ public final class DerivedBlock {
             throw new IllegalArgumentException("slot " + slot.name() + ": same padding needs an odd kernel, got "
                     + w.kernelSize());
         }
-        int h = slot.input().height(), wd = slot.input().width();
-        boolean keeps = slot.output().height() == h && slot.output().width() == wd;
-        if (!keeps && !slot.downsamples()) {
-            throw new IllegalArgumentException("slot " + slot.name() + ": a conv block maps " + slot.input()
-                    + " to the same size or half of it, not to " + slot.output());
+        if (!SlotBlock.consistent(slot)) {
+            throw new IllegalArgumentException("slot " + slot.name() + ": " + slot.input() + " -> " + slot.output()
+                    + " is not what a stride-" + slot.stride() + " convolution" + (slot.pooled() ? " and a 2x2 pool"
+                            : "") + " give");
         }
     }
 

@@ -69,7 +69,7 @@ class DerivedBlockTest {
 
     @Test
     void theSlotOwnConvIsReproducedExactlyAndKeepsItsBatchNorm() {
-        Result r = DerivedBlock.build("v", slot, weights, calibration, DerivedBlock.originalConv(weights));
+        Result r = DerivedBlock.build("v", slot, weights, calibration, DerivedBlock.originalConv(slot, weights));
         assertTrue(r.relativeError() < 1e-6, "relative error " + r.relativeError());
     }
 

@@ -48,7 +48,7 @@ class RealSizeSlotTest {
     private double sharedError(ConvPart part) {
         ModelProto variant = DerivedBlock.build("shared", slot, weights, List.of(), part).graph();
         ModelProto original = DerivedBlock.build("default", slot, weights, List.of(),
-                DerivedBlock.originalConv(weights)).graph();
+                DerivedBlock.originalConv(slot, weights)).graph();
         double diff = 0, norm = 0;
         for (int start = 0; start < SAMPLES; start += Calibration.CHUNK) {
             float[] batch = new float[Calibration.CHUNK * IN * H * W];

@@ -42,9 +42,9 @@ public final class LowRankBlock {
         if (rank < 1) {
             LOG.log(Level.INFO, "no low-rank variant for slot {0} with beta {1}: rank int({2} * {1}) = {3}",
                     slot.name(), beta, filters, rank);
-        } else if (!SlotBlock.fits(slot)) {
-            LOG.log(Level.INFO, "no low-rank variant for slot {0}: it changes H and W in a way other than a 2x2 pool",
-                    slot.name());
+        } else if (!SlotBlock.consistent(slot)) {
+            LOG.log(Level.INFO, "no low-rank variant for slot {0}: {1} -> {2} is not what its stride-{3} conv and"
+                    + " pool give", slot.name(), slot.input(), slot.output(), slot.stride());
             return 0;
         }
         return rank;
@@ -69,7 +69,7 @@ public final class LowRankBlock {
         int k = kernelSize;
         return Optional.of(BlockVariant.of(id, OperatorKind.LOW_RANK, slot, hyperParameters(beta, rank),
                 Provenance.SYNTHETIC, "fixed-seed parameters, seed " + seed,
-                SlotBlock.build(id, slot, (g, x) -> convolutions(g, x, in, out, rank, k,
+                SlotBlock.build(id, slot, (g, x) -> convolutions(g, x, in, out, rank, k, slot.stride(),
                         params.convWeights(rank, in, 1, k), params.convWeights(out, rank, k, 1)), params::batchNorm)));
     }
 
@@ -78,10 +78,15 @@ public final class LowRankBlock {
                 String.valueOf(rank));
     }
 
-    /** 1xk to {@code rank} channels then kx1 to {@code out}, same padding, no biases; returns the kx1 output. */
-    static String convolutions(GraphBuilder g, String x, int in, int out, int rank, int k, float[] horizontal,
-            float[] vertical) {
-        String h = g.conv(x, horizontal, rank, in, 1, k, null, 1);
-        return g.conv(h, vertical, out, rank, k, 1, null, 1);
+    /**
+     * 1xk to {@code rank} channels then kx1 to {@code out}, padding k/2, no biases; a stride s is split the same way
+     * (the 1xk conv strides along W, the kx1 along H), so the pair gives the shape of a kxk conv of stride s. Returns
+     * the kx1 output.
+     */
+    static String convolutions(GraphBuilder g, String x, int in, int out, int rank, int k, int stride,
+            float[] horizontal, float[] vertical) {
+        int p = k / 2;
+        String h = g.conv(x, horizontal, rank, in, 1, k, null, 1, stride, 0, p, 0, p, 1);
+        return g.conv(h, vertical, out, rank, k, 1, null, stride, 1, p, 0, p, 0, 1);
     }
 }

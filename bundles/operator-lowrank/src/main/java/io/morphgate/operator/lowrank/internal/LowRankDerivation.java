@@ -39,7 +39,8 @@ public final class LowRankDerivation implements DerivedVariants.Derivation<Doubl
         int k = weights.kernelSize();
         String id = LowRankBlock.id(slot, beta) + "-derived";
         DerivedBlock.Result result = DerivedBlock.build(id, slot, weights, calibrationInputs,
-                (g, x) -> LowRankBlock.convolutions(g, x, in, out, rank, k, f.horizontal(), f.vertical()));
+                (g, x) -> LowRankBlock.convolutions(g, x, in, out, rank, k, slot.stride(), f.horizontal(),
+                        f.vertical()));
         Map<String, String> hyperParameters = Map.of("beta", String.valueOf(beta), "kernelSize", String.valueOf(k),
                 "rank", String.valueOf(rank));
         return Optional.of(DerivedVariants.of(id, OperatorKind.LOW_RANK, slot, hyperParameters, "closed-form SVD",

@@ -43,8 +43,8 @@ public final class MultiBranchBlock {
             return false;
         }
         if (!SlotBlock.fits(slot)) {
-            LOG.log(Level.INFO, "no multi-branch variant for slot {0}: it changes H and W other than by a 2x2 pool",
-                    slot.name());
+            LOG.log(Level.INFO, "no multi-branch variant for slot {0}: its branches reproduce a stride-1 conv (with an"
+                    + " optional 2x2 pool), not {1}", slot.name(), slot.defaultLayer());
             return false;
         }
         return true;
