@@ -10,6 +10,8 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 
+import io.morphgate.wire.BundleStates;
+
 /**
  * The --demo choreography: with the gateway serving, take the low-rank operator bundle away and bring it back,
  * so the backbone swaps its slots back to the original layers and then to the operator again. The inference and
@@ -65,7 +67,7 @@ final class HotSwapDemo {
                 b.stop();
             }
             LOG.log(Level.INFO, "demo: " + (start ? "started " : "stopped ") + b.getSymbolicName() + " in "
-                    + (System.nanoTime() - t0) / 1_000_000 + " ms (state " + Launcher.stateName(b.getState()) + ")");
+                    + (System.nanoTime() - t0) / 1_000_000 + " ms (state " + BundleStates.name(b.getState()) + ")");
         } catch (BundleException | RuntimeException e) {
             LOG.log(Level.ERROR, "demo: could not " + (start ? "start " : "stop ") + b.getSymbolicName() + ": " + e.getMessage());
         }
