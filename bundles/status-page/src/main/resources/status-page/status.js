@@ -34,8 +34,8 @@
     var t = status.telemetry, model = status.model;
     text('gateway-id', status.gatewayId);
     var state = $('model-state'); state.textContent = model.state; state.className = 'badge ' + model.state;
-    text('model-id', model.id ? model.id + ' ' + model.version : 'none');
-    text('model-input', model.input ? '(input ' + model.input + ')' : '');
+    text('model-id', model.model ? model.model.id + ' ' + model.model.version : 'none');
+    text('model-input', model.model ? '(input ' + model.model.input + ')' : '');
     text('configuration-id', model.configuration.id);
     text('generation', model.generation);
     text('params', count(model.params));
@@ -89,7 +89,7 @@
     drawChart($('chart'), status.history);
   }
 
-  // The policy bundle's state and its recent decisions (newest first), as the policy reports them.
+  // The policy bundle's state and its recent decisions (newest first), each as event/policy carries it.
   function renderPolicy(policy) {
     var box = $('policy');
     if (!policy || !policy.installed) { box.textContent = 'No policy installed.'; return; }
@@ -98,11 +98,11 @@
     var list = document.createElement('ul');
     policy.decisions.forEach(function (d) {
       var li = document.createElement('li');
-      var figures = [];
-      if (d.expectedAccuracy !== null) figures.push('expected accuracy ' + (100 * d.expectedAccuracy).toFixed(2) + '%');
-      if (d.predictedLatencyMillis !== null) figures.push('predicted ' + d.predictedLatencyMillis.toFixed(3) + ' ms');
-      figures.push('decided in ' + d.decisionMillis.toFixed(2) + ' ms');
-      li.textContent = d.at + ': ' + d.outcome + ' ' + (d.configuration ? d.configuration.id : '') + ' — '
+      var f = d.figures, figures = [];
+      if (f.expectedAccuracy != null) figures.push('expected accuracy ' + (100 * f.expectedAccuracy).toFixed(2) + '%');
+      if (f.predictedLatencyMillis != null) figures.push('predicted ' + f.predictedLatencyMillis.toFixed(3) + ' ms');
+      figures.push('decided in ' + fmt(f.decisionMillis, 2) + ' ms');
+      li.textContent = d.decidedAt + ': ' + d.outcome + ' ' + d.chosen.id + ' — '
           + d.trigger + ' (' + figures.join(', ') + ')' + (d.detail ? ': ' + d.detail : '');
       list.appendChild(li);
     });

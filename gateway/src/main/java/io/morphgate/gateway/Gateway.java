@@ -18,6 +18,8 @@ import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.util.tracker.ServiceTracker;
 
+import io.morphgate.wire.BundleStates;
+
 /**
  * One embedded Felix: start, provision, configure, stop. Configuration Admin gets the defaults the moment it
  * registers (on the thread that starts it, before the bundles after it start), so components activate once, with
@@ -94,11 +96,11 @@ final class Gateway {
         List<Bundle> bundles = Arrays.stream(context().getBundles()).filter(b -> b.getBundleId() != 0).toList();
         for (Bundle b : bundles) {
             LOG.log(Level.INFO, "bundle " + b.getSymbolicName() + " " + b.getVersion() + " [" + b.getBundleId() + "]: "
-                    + Launcher.stateName(b.getState()));
+                    + BundleStates.name(b.getState()));
         }
         for (Bundle b : provisioned) {
             if (b.getState() != Bundle.ACTIVE && !Provisioner.isFragment(b)) {
-                throw new ProvisioningException(Provisioner.name(b), "not active but " + Launcher.stateName(b.getState()));
+                throw new ProvisioningException(Provisioner.name(b), "not active but " + BundleStates.name(b.getState()));
             }
         }
         return bundles.stream().filter(b -> b.getState() == Bundle.ACTIVE).toList();

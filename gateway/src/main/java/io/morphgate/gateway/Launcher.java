@@ -294,18 +294,6 @@ public final class Launcher implements Callable<Integer> {
         return ManagementFactory.getRuntimeMXBean().getUptime();
     }
 
-    static String stateName(int state) {
-        return switch (state) {
-            case Bundle.UNINSTALLED -> "UNINSTALLED";
-            case Bundle.INSTALLED -> "INSTALLED";
-            case Bundle.RESOLVED -> "RESOLVED";
-            case Bundle.STARTING -> "STARTING";
-            case Bundle.STOPPING -> "STOPPING";
-            case Bundle.ACTIVE -> "ACTIVE";
-            default -> "state " + state;
-        };
-    }
-
     @Override
     public String toString() {
         return "Launcher" + Arrays.asList(dataDir, configDir, features);

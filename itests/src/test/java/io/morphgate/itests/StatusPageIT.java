@@ -44,8 +44,8 @@ import io.morphgate.api.model.ModelControl;
 @ExamReactorStrategy(PerClass.class)
 public class StatusPageIT extends TestSupport {
 
-    /** The fields of the MQTT telemetry message (bundles/control-mqtt Telemetry, docs/protocol.md). */
-    private static final Set<String> TELEMETRY_FIELDS = new TreeSet<>(List.of("at", "state", "configuration", "generation",
+    /** The fields of the MQTT telemetry message (docs/protocol.md; both write it with io.morphgate.wire.ServingJson). */
+    private static final Set<String> TELEMETRY_FIELDS = new TreeSet<>(List.of("at", "state", "model", "configuration", "generation",
             "swaps", "p50LatencyMillis", "p99LatencyMillis", "requestsPerSecond", "requests", "failures", "windowSeconds",
             "heapUsedBytes", "heapMaxBytes", "uptimeSeconds"));
 
@@ -102,6 +102,8 @@ public class StatusPageIT extends TestSupport {
                 status.getAsJsonObject("telemetry").getAsJsonObject("configuration").get("id").getAsString());
         assertTrue(status.getAsJsonObject("telemetry").get("requests").getAsLong() >= 1);
         JsonObject model = status.getAsJsonObject("model");
+        assertEquals(control.status().model().orElseThrow().id(), model.getAsJsonObject("model").get("id").getAsString());
+        assertEquals(status.getAsJsonObject("telemetry").get("model"), model.get("model"));
         assertEquals(control.status().slots().size(), model.getAsJsonArray("slots").size());
         assertEquals(control.status().variants().size(), model.getAsJsonArray("variants").size());
         boolean lowRank = false;
@@ -150,6 +152,8 @@ public class StatusPageIT extends TestSupport {
             await("the page to show configuration " + before, 30_000,
                     () -> chromium.text("document.getElementById('configuration-id').textContent").equals(before));
             assertEquals("No policy installed.", chromium.text("document.getElementById('policy').textContent"));
+            String modelId = control.status().model().orElseThrow().id();
+            assertTrue(chromium.text("document.getElementById('model-id').textContent").startsWith(modelId + " "));
             assertTrue(chromium.text("document.getElementById('operators').textContent").contains("io.morphgate.operator.lowrank"));
 
             control.pin("conv2", "lowrank-conv2-b0.5").toCompletableFuture().get();

@@ -90,7 +90,8 @@ class LocalModelIT {
                 HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(base.resolve("status.json")).build(),
                         HttpResponse.BodyHandlers.ofString());
                 JsonObject model = JsonParser.parseString(r.body()).getAsJsonObject().getAsJsonObject("model");
-                if (model.has("id") && model.get("id").getAsString().equals("resnet18")
+                if (model.get("model").isJsonObject()
+                        && model.getAsJsonObject("model").get("id").getAsString().equals("resnet18")
                         && model.get("state").getAsString().equals("SERVING")) {
                     return;
                 }

@@ -1,19 +1,15 @@
 package io.morphgate.control.mqtt.internal;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryUsage;
 import java.time.Duration;
 import java.time.Instant;
 
 import com.google.gson.JsonObject;
 
 import io.morphgate.api.inference.InferenceService;
-import io.morphgate.api.inference.ServingStatistics;
 import io.morphgate.api.model.ModelControl;
-import io.morphgate.api.model.ModelStatus;
 import io.morphgate.control.mqtt.internal.command.Json;
-import io.morphgate.control.mqtt.internal.command.ModelJson;
 import io.morphgate.control.mqtt.internal.transport.Outbox;
+import io.morphgate.wire.ServingJson;
 
 /** The periodic {@code telemetry} message; skipped (not queued) while the link is down: stale figures help nobody. */
 final class Telemetry implements Runnable {
@@ -46,25 +42,7 @@ final class Telemetry implements Runnable {
     }
 
     JsonObject snapshot() {
-        ModelStatus status = model.status();
-        ServingStatistics serving = inference.statistics();
-        MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-        JsonObject json = new JsonObject();
-        json.addProperty("at", Instant.now().toString());
-        json.addProperty("state", status.state().name());
-        json.add("model", status.model().map(ModelJson::modelIdentity).orElse(null));
-        json.add("configuration", ModelJson.configuration(status.configuration()));
-        json.addProperty("generation", status.generation());
-        json.addProperty("swaps", status.generation());
-        json.addProperty("p50LatencyMillis", serving.p50LatencyMillis());
-        json.addProperty("p99LatencyMillis", serving.p99LatencyMillis());
-        json.addProperty("requestsPerSecond", serving.requestsPerSecond());
-        json.addProperty("requests", serving.requests());
-        json.addProperty("failures", serving.failures());
-        json.addProperty("windowSeconds", serving.windowSeconds());
-        json.addProperty("heapUsedBytes", heap.getUsed());
-        json.addProperty("heapMaxBytes", heap.getMax());
-        json.addProperty("uptimeSeconds", Duration.between(started, Instant.now()).toSeconds());
-        return json;
+        return ServingJson.telemetry(model.status(), inference.statistics(),
+                Duration.between(started, Instant.now()).toSeconds());
     }
 }

@@ -12,10 +12,12 @@ import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 
 import io.morphgate.api.policy.PolicyDecision;
+import io.morphgate.wire.BundleStates;
+import io.morphgate.wire.PolicyJson;
 
 /**
  * The policy part of the status: whether a policy bundle is installed and in which state, and its recent decisions
- * (newest first) as {@link PolicyDecisions} heard them: when, why, what it chose, what became of it, and the figures.
+ * (newest first) as {@link PolicyDecisions} heard them, in the form of {@code event/policy}.
  */
 final class PolicySection {
 
@@ -44,36 +46,10 @@ final class PolicySection {
         return json;
     }
 
-    /** The decisions as the page renders them. */
+    /** The decisions, each as {@code event/policy} carries it (with its unknown figures as null). */
     static JsonArray decisions(List<PolicyDecision> decisions) {
         JsonArray list = new JsonArray();
-        for (PolicyDecision d : decisions) {
-            JsonObject entry = new JsonObject();
-            entry.addProperty("at", d.decidedAt().toString());
-            entry.addProperty("trigger", d.trigger());
-            entry.addProperty("outcome", d.outcome().name());
-            JsonObject configuration = new JsonObject();
-            configuration.addProperty("id", d.chosen().id());
-            JsonObject bySlot = new JsonObject();
-            d.chosen().variantBySlot().forEach(bySlot::addProperty);
-            configuration.add("variantBySlot", bySlot);
-            entry.add("configuration", configuration);
-            addNumber(entry, "expectedAccuracy", d.expectedAccuracy());
-            addNumber(entry, "predictedLatencyMillis", d.predictedLatencyMillis());
-            addNumber(entry, "measuredLatencyMillis", d.measuredLatencyMillis());
-            entry.addProperty("macs", d.macs());
-            entry.addProperty("decisionMillis", d.decisionMillis());
-            entry.addProperty("detail", d.detail());
-            list.add(entry);
-        }
+        decisions.forEach(d -> list.add(PolicyJson.decision(d)));
         return list;
-    }
-
-    private static void addNumber(JsonObject json, String name, double value) {
-        if (Double.isNaN(value) || Double.isInfinite(value)) {
-            json.add(name, JsonNull.INSTANCE);
-        } else {
-            json.addProperty(name, value);
-        }
     }
 }

@@ -37,10 +37,15 @@ import io.morphgate.api.model.ModelControl;
 import io.morphgate.api.model.ModelStatus;
 import io.morphgate.api.serving.PredictionService;
 import io.morphgate.api.serving.QueueStatistics;
+import io.morphgate.wire.BundleStates;
+import io.morphgate.wire.JsonText;
+import io.morphgate.wire.ModelJson;
+import io.morphgate.wire.ServingJson;
 
 /**
  * {@code GET /morphgate/status.json}: what the page shows, built on each request from the same services the MQTT
- * telemetry reads, plus the sampled history for the chart.
+ * telemetry reads and written as the MQTT replies write them (io.morphgate.wire), plus the sampled history for the
+ * chart.
  */
 @Component(service = Servlet.class, configurationPid = "morphgate.status.page")
 @Designate(ocd = StatusPageConfiguration.class)
@@ -104,7 +109,7 @@ public class StatusServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        byte[] bytes = document().toString().getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = JsonText.write(document()).getBytes(StandardCharsets.UTF_8);
         response.setStatus(200);
         response.setContentType("application/json");
         response.setCharacterEncoding("UTF-8");
@@ -119,16 +124,16 @@ public class StatusServlet extends HttpServlet {
         String gatewayId = context.getProperty("morphgate.gateway.id");
         json.addProperty("gatewayId", gatewayId == null || gatewayId.isBlank() ? "gateway-1" : gatewayId);
         long uptime = TimeUnit.MILLISECONDS.toSeconds(ManagementFactory.getRuntimeMXBean().getUptime());
-        json.add("telemetry", StatusJson.telemetry(status, inference.statistics(), uptime));
-        json.add("model", StatusJson.model(status));
+        json.add("telemetry", ServingJson.telemetry(status, inference.statistics(), uptime));
+        json.add("model", ModelJson.detail(status));
         json.add("operators", operators(status));
         json.add("budget", new BudgetSection(configurationAdmin).json());
         PolicyDecisions decisions = policyDecisions;
         json.add("policy", PolicySection.json(context, decisions == null ? List.of() : decisions.recent()));
         QueueStatistics queue = queueStatistics();
-        json.add("serving", queue == null ? JsonNull.INSTANCE : StatusJson.queue(queue));
+        json.add("serving", queue == null ? JsonNull.INSTANCE : ServingJson.queue(queue));
         JsonArray points = new JsonArray();
-        history.points().forEach(p -> points.add(StatusJson.point(p)));
+        history.points().forEach(p -> points.add(p.json()));
         json.add("history", points);
         return json;
     }

@@ -15,6 +15,7 @@ import com.google.gson.JsonObject;
 import io.morphgate.api.budget.Budget;
 import io.morphgate.api.model.Configuration;
 import io.morphgate.api.policy.PolicyDecision;
+import io.morphgate.wire.PolicyJson;
 
 class PolicySectionTest {
 
@@ -37,19 +38,20 @@ class PolicySectionTest {
     }
 
     @Test
-    void aDecisionIsRenderedWithItsOutcomeConfigurationAndFigures() {
-        JsonObject d = PolicySection.decisions(List.of(decision("overload: p50 0.4 ms over 0.3 ms",
-                PolicyDecision.Outcome.ROLLED_BACK, Double.NaN))).get(0).getAsJsonObject();
-        assertEquals("2026-11-27T12:00:00Z", d.get("at").getAsString());
+    void aDecisionIsListedAsEventPolicyCarriesItWithUnknownFiguresAsNull() {
+        PolicyDecision decision = decision("overload: p50 0.4 ms over 0.3 ms", PolicyDecision.Outcome.ROLLED_BACK,
+                Double.NaN);
+        JsonObject d = PolicySection.decisions(List.of(decision)).get(0).getAsJsonObject();
+        assertEquals(PolicyJson.decision(decision), d, "one form for a decision: that of event/policy");
+        assertEquals("2026-11-27T12:00:00Z", d.get("decidedAt").getAsString());
         assertEquals("ROLLED_BACK", d.get("outcome").getAsString());
-        assertEquals("overload: p50 0.4 ms over 0.3 ms", d.get("trigger").getAsString());
-        assertEquals("lowrank-conv2-b0.5", d.getAsJsonObject("configuration").getAsJsonObject("variantBySlot")
-                .get("conv2").getAsString());
         assertEquals(new Configuration(Map.of("conv2", "lowrank-conv2-b0.5")).id(),
-                d.getAsJsonObject("configuration").get("id").getAsString());
-        assertTrue(d.get("expectedAccuracy").isJsonNull(), "NaN is rendered as null, not as invalid JSON");
-        assertTrue(d.get("measuredLatencyMillis").isJsonNull());
-        assertEquals(0.21, d.get("predictedLatencyMillis").getAsDouble(), 1e-12);
+                d.getAsJsonObject("chosen").get("id").getAsString());
+        JsonObject figures = d.getAsJsonObject("figures");
+        assertTrue(figures.get("expectedAccuracy").isJsonNull(), "NaN is null, not invalid JSON");
+        assertTrue(figures.get("measuredLatencyMillis").isJsonNull());
+        assertEquals(0.21, figures.get("predictedLatencyMillis").getAsDouble(), 1e-12);
+        assertEquals(0.4, figures.get("decisionMillis").getAsDouble(), 1e-12);
         assertEquals("agreement 97%", d.get("detail").getAsString());
     }
 }

@@ -6,6 +6,8 @@ import io.morphgate.api.model.SwapRecord;
 import io.morphgate.api.model.VariantState;
 import io.morphgate.api.policy.PolicyDecision;
 import io.morphgate.control.mqtt.internal.transport.Outbox;
+import io.morphgate.wire.ModelJson;
+import io.morphgate.wire.PolicyJson;
 
 /** Events on {@code event/<kind>}: job progress and outcomes, swaps, refusals, policy decisions. */
 public final class EventPublisher {
@@ -24,7 +26,7 @@ public final class EventPublisher {
         if (isEnd(progress.stage())) {
             return;
         }
-        outbox.publish("event/job", Json.bytes(ModelJson.progress(progress)), false);
+        outbox.publish("event/job", Json.bytes(JobJson.progress(progress)), false);
     }
 
     private static boolean isEnd(JobProgress.Stage stage) {
@@ -33,7 +35,7 @@ public final class EventPublisher {
     }
 
     public void outcome(JobOutcome outcome) {
-        outbox.publish("event/job", Json.bytes(ModelJson.outcome(outcome)), false);
+        outbox.publish("event/job", Json.bytes(JobJson.outcome(outcome)), false);
     }
 
     public void swapped(SwapRecord swap) {

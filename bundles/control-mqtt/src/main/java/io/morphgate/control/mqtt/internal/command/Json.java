@@ -3,30 +3,25 @@ package io.morphgate.control.mqtt.internal.command;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.Set;
 
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
-import com.google.gson.JsonNull;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import com.google.gson.Strictness;
-import com.google.gson.TypeAdapter;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
-import com.google.gson.stream.JsonWriter;
+
+import io.morphgate.wire.JsonText;
 
 /**
- * Strict JSON in, compact UTF-8 JSON out. What goes out is always JSON: a member whose value is {@code null} is
- * written as {@code null} (the protocol documents such fields, e.g. an unset budget limit), and a number that is NaN
- * or infinite, which JSON cannot carry, is written as {@code null} too.
+ * Strict JSON in, compact UTF-8 JSON out. What goes out is always JSON ({@link JsonText}): a member whose value is
+ * {@code null} is written as {@code null} (the protocol documents such fields, e.g. an unset budget limit), and a
+ * number that is NaN or infinite, which JSON cannot carry, is written as {@code null} too.
  */
 public final class Json {
 
@@ -34,8 +29,6 @@ public final class Json {
     public static final int MAX_DEPTH = 32;
     /** Longest excerpt of a value quoted back in an error message. */
     static final int EXCERPT_CHARS = 80;
-
-    private static final TypeAdapter<JsonElement> ELEMENTS = new GsonBuilder().create().getAdapter(JsonElement.class);
 
     private Json() {
     }
@@ -115,7 +108,7 @@ public final class Json {
     }
 
     public static String text(JsonElement element) {
-        return write(element, true);
+        return JsonText.write(element);
     }
 
     public static byte[] bytes(JsonElement element) {
@@ -124,46 +117,7 @@ public final class Json {
 
     /** Compact JSON in which members whose value is {@code null} (or NaN, infinite) are left out. */
     public static byte[] bytesWithoutNulls(JsonElement element) {
-        return write(element, false).getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static String write(JsonElement element, boolean nulls) {
-        StringWriter out = new StringWriter();
-        try (JsonWriter writer = new FiniteJsonWriter(out)) {
-            writer.setStrictness(Strictness.STRICT);
-            writer.setHtmlSafe(false);
-            writer.setSerializeNulls(nulls);
-            ELEMENTS.write(writer, element == null ? JsonNull.INSTANCE : element);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toString();
-    }
-
-    /** Writes NaN and infinities as {@code null}: JSON has no such numbers. */
-    private static final class FiniteJsonWriter extends JsonWriter {
-
-        FiniteJsonWriter(Writer out) {
-            super(out);
-        }
-
-        @Override
-        public JsonWriter value(double value) throws IOException {
-            return Double.isFinite(value) ? super.value(value) : nullValue();
-        }
-
-        @Override
-        public JsonWriter value(float value) throws IOException {
-            return Float.isFinite(value) ? super.value(value) : nullValue();
-        }
-
-        @Override
-        public JsonWriter value(Number value) throws IOException {
-            if ((value instanceof Double || value instanceof Float) && !Double.isFinite(value.doubleValue())) {
-                return nullValue();
-            }
-            return super.value(value);
-        }
+        return JsonText.writeWithoutNulls(element).getBytes(StandardCharsets.UTF_8);
     }
 
     /**

@@ -15,6 +15,7 @@ import io.morphgate.api.deployment.Deployer;
 import io.morphgate.control.mqtt.internal.command.Command;
 import io.morphgate.control.mqtt.internal.command.CommandHandler;
 import io.morphgate.control.mqtt.internal.command.Reply;
+import io.morphgate.wire.BundleStates;
 
 /**
  * {@code bundles}: every installed bundle with its id, symbolic name, version, state and whether it is protected (as
@@ -39,24 +40,12 @@ public final class BundlesHandler implements CommandHandler {
             json.addProperty("id", b.getBundleId());
             json.addProperty("symbolicName", b.getSymbolicName());
             json.addProperty("version", b.getVersion().toString());
-            json.addProperty("state", state(b.getState()));
+            json.addProperty("state", BundleStates.name(b.getState()));
             json.addProperty("protected", jobs.map(d -> d.isProtected(b.getBundleId())).orElse(null));
             bundles.add(json);
         }
         JsonObject result = new JsonObject();
         result.add("bundles", bundles);
         return CompletableFuture.completedFuture(Reply.ok(command, result));
-    }
-
-    static String state(int state) {
-        return switch (state) {
-            case Bundle.UNINSTALLED -> "UNINSTALLED";
-            case Bundle.INSTALLED -> "INSTALLED";
-            case Bundle.RESOLVED -> "RESOLVED";
-            case Bundle.STARTING -> "STARTING";
-            case Bundle.STOPPING -> "STOPPING";
-            case Bundle.ACTIVE -> "ACTIVE";
-            default -> "UNKNOWN(" + state + ")";
-        };
     }
 }

@@ -20,7 +20,7 @@ import io.morphgate.control.mqtt.internal.command.CommandException;
 import io.morphgate.control.mqtt.internal.command.CommandHandler;
 import io.morphgate.control.mqtt.internal.command.ErrorCodes;
 import io.morphgate.control.mqtt.internal.command.EventPublisher;
-import io.morphgate.control.mqtt.internal.command.ModelJson;
+import io.morphgate.control.mqtt.internal.command.JobJson;
 import io.morphgate.control.mqtt.internal.command.Reply;
 
 /**
@@ -93,12 +93,12 @@ public abstract class DeploymentHandler implements CommandHandler {
     /** The reply that stands for a finished job: "ok" when committed, otherwise "error" with the job's code. */
     public static Reply reply(String requestId, String verb, JobOutcome outcome) {
         if (outcome.stage() == JobProgress.Stage.COMMITTED) {
-            return new Reply(requestId, verb, Reply.OK, Optional.of(ModelJson.outcome(outcome)), Optional.empty(),
+            return new Reply(requestId, verb, Reply.OK, Optional.of(JobJson.outcome(outcome)), Optional.empty(),
                     Optional.empty());
         }
         String code = outcome.error().map(Enum::name).orElse(ErrorCodes.INTERNAL);
         return Reply.error(requestId, verb, new CommandException(code, outcome.message()))
-                .withResult(ModelJson.outcome(outcome));
+                .withResult(JobJson.outcome(outcome));
     }
 
     private static JobOutcome failed(String requestId, Throwable failure) {

@@ -16,8 +16,8 @@ import io.morphgate.api.model.ModelControl;
 import io.morphgate.api.model.ModelStatus;
 import io.morphgate.control.mqtt.internal.command.Command;
 import io.morphgate.control.mqtt.internal.command.CommandHandler;
-import io.morphgate.control.mqtt.internal.command.ModelJson;
 import io.morphgate.control.mqtt.internal.command.Reply;
+import io.morphgate.wire.ModelJson;
 
 /** {@code info}: who this gateway is, what runs it, how long it has been up, which model serves and its slots (none while no model serves). */
 public final class InfoHandler implements CommandHandler {

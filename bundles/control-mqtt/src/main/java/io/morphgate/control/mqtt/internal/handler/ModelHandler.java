@@ -16,8 +16,8 @@ import io.morphgate.control.mqtt.internal.command.Command;
 import io.morphgate.control.mqtt.internal.command.CommandException;
 import io.morphgate.control.mqtt.internal.command.CommandHandler;
 import io.morphgate.control.mqtt.internal.command.ErrorCodes;
-import io.morphgate.control.mqtt.internal.command.ModelJson;
 import io.morphgate.control.mqtt.internal.command.Reply;
+import io.morphgate.wire.ModelJson;
 
 /**
  * {@code model}: {@code action} {@code list} answers the installed models and which serves; {@code activate} with

@@ -11,8 +11,8 @@ import io.morphgate.control.mqtt.internal.command.Arguments;
 import io.morphgate.control.mqtt.internal.command.Command;
 import io.morphgate.control.mqtt.internal.command.CommandException;
 import io.morphgate.control.mqtt.internal.command.CommandHandler;
-import io.morphgate.control.mqtt.internal.command.ModelJson;
 import io.morphgate.control.mqtt.internal.command.Reply;
+import io.morphgate.wire.ModelJson;
 
 /**
  * {@code pin}: {@code slot} + {@code variantId}, or {@code pins} {slot: variantId, ...} (one swap); {@code default}

@@ -9,8 +9,9 @@ import io.morphgate.api.inference.InferenceService;
 import io.morphgate.api.model.ModelControl;
 import io.morphgate.control.mqtt.internal.command.Command;
 import io.morphgate.control.mqtt.internal.command.CommandHandler;
-import io.morphgate.control.mqtt.internal.command.ModelJson;
 import io.morphgate.control.mqtt.internal.command.Reply;
+import io.morphgate.wire.ModelJson;
+import io.morphgate.wire.ServingJson;
 
 /** {@code status}: what serves now (configuration, slots, costs, last swap) and how serving went this last minute. */
 public final class StatusHandler implements CommandHandler {
@@ -27,7 +28,7 @@ public final class StatusHandler implements CommandHandler {
     public CompletionStage<Reply> handle(Command command) {
         JsonObject result = new JsonObject();
         result.add("model", ModelJson.summary(model.status()));
-        result.add("serving", ModelJson.statistics(inference.statistics()));
+        result.add("serving", ServingJson.statistics(inference.statistics()));
         return CompletableFuture.completedFuture(Reply.ok(command, result));
     }
 }

@@ -10,8 +10,8 @@ import io.morphgate.control.mqtt.internal.command.Arguments;
 import io.morphgate.control.mqtt.internal.command.Command;
 import io.morphgate.control.mqtt.internal.command.CommandException;
 import io.morphgate.control.mqtt.internal.command.CommandHandler;
-import io.morphgate.control.mqtt.internal.command.ModelJson;
 import io.morphgate.control.mqtt.internal.command.Reply;
+import io.morphgate.wire.ModelJson;
 
 /** {@code unpin}: {@code slot} or {@code slots} [...] (one swap). Replies when the resulting configuration serves. */
 public final class UnpinHandler implements CommandHandler {

@@ -11,8 +11,8 @@ import io.morphgate.api.model.ModelControl;
 import io.morphgate.api.model.VariantState;
 import io.morphgate.control.mqtt.internal.command.Command;
 import io.morphgate.control.mqtt.internal.command.CommandHandler;
-import io.morphgate.control.mqtt.internal.command.ModelJson;
 import io.morphgate.control.mqtt.internal.command.Reply;
+import io.morphgate.wire.ModelJson;
 
 /** {@code variants}: every variant the backbone was offered, accepted or refused (with why), by slot then id. */
 public final class VariantsHandler implements CommandHandler {

@@ -1,14 +1,15 @@
-package io.morphgate.status.page.internal;
+package io.morphgate.wire;
 
 import org.osgi.framework.Bundle;
 
-/** Bundle states by name, as the MQTT {@code bundles} reply spells them. */
-final class BundleStates {
+/** OSGi bundle states by name, as the MQTT {@code bundles} reply, status.json and the launcher's log spell them. */
+public final class BundleStates {
 
     private BundleStates() {
     }
 
-    static String name(int state) {
+    /** {@code INSTALLED}, {@code RESOLVED}, ..., or {@code UNKNOWN(<state>)} for a value the OSGi spec does not define. */
+    public static String name(int state) {
         return switch (state) {
             case Bundle.UNINSTALLED -> "UNINSTALLED";
             case Bundle.INSTALLED -> "INSTALLED";
@@ -16,7 +17,7 @@ final class BundleStates {
             case Bundle.STARTING -> "STARTING";
             case Bundle.STOPPING -> "STOPPING";
             case Bundle.ACTIVE -> "ACTIVE";
-            default -> "UNKNOWN";
+            default -> "UNKNOWN(" + state + ")";
         };
     }
 }

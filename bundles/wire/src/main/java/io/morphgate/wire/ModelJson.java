@@ -1,7 +1,10 @@
-package io.morphgate.control.mqtt.internal.command;
+package io.morphgate.wire;
 
-import java.util.Map;
-import java.util.Optional;
+import static io.morphgate.wire.JsonValues.number;
+import static io.morphgate.wire.JsonValues.sorted;
+import static io.morphgate.wire.JsonValues.string;
+
+import java.util.List;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
@@ -9,9 +12,6 @@ import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 
-import io.morphgate.api.deployment.JobOutcome;
-import io.morphgate.api.deployment.JobProgress;
-import io.morphgate.api.inference.ServingStatistics;
 import io.morphgate.api.model.Configuration;
 import io.morphgate.api.model.InstalledModel;
 import io.morphgate.api.model.ModelDescriptor;
@@ -22,31 +22,38 @@ import io.morphgate.api.model.VariantState;
 import io.morphgate.api.slot.SlotSpec;
 import io.morphgate.api.variant.VariantDescriptor;
 
-/** How the model, serving and job DTOs look on the wire (field names as in docs/protocol.md). */
+/** The model records on the wire: field names as in docs/protocol.md, unknown numbers and absent values as null. */
 public final class ModelJson {
 
     private ModelJson() {
     }
 
+    /** The {@code status} reply's {@code model}: what serves, its slots, counts of the variants, the last swap. */
     public static JsonObject summary(ModelStatus status) {
         JsonObject json = new JsonObject();
         json.addProperty("backboneId", status.backboneId());
-        json.add("model", status.model().map(ModelJson::modelIdentity).orElse(null));
+        json.add("model", status.model().<JsonElement>map(ModelJson::modelIdentity).orElse(JsonNull.INSTANCE));
         json.addProperty("state", status.state().name());
         json.add("configuration", configuration(status.configuration()));
         json.addProperty("generation", status.generation());
         json.addProperty("params", status.params());
         json.addProperty("macs", status.macs());
-        JsonArray slots = new JsonArray();
-        status.slots().forEach(s -> slots.add(slot(s)));
-        json.add("slots", slots);
+        json.add("slots", array(status.slots().stream().map(ModelJson::slot).toList()));
         json.addProperty("variantsOffered", status.variants().size());
         json.addProperty("variantsRefused", status.variants().stream().filter(v -> !v.accepted()).count());
-        json.add("lastSwap", status.recentSwaps().isEmpty() ? JsonNull.INSTANCE
-                : swap(status.recentSwaps().get(status.recentSwaps().size() - 1)));
+        List<SwapRecord> swaps = status.recentSwaps();
+        json.add("lastSwap", swaps.isEmpty() ? JsonNull.INSTANCE : swap(swaps.get(swaps.size() - 1)));
         json.add("lastError", string(status.lastError()));
         // -1 when the backbone does not count them (API 1.0)
         json.addProperty("openSessions", status.openSessions());
+        return json;
+    }
+
+    /** The {@link #summary} with every variant offered and the recent swaps (oldest first): status.json's model. */
+    public static JsonObject detail(ModelStatus status) {
+        JsonObject json = summary(status);
+        json.add("variants", array(status.variants().stream().map(ModelJson::variant).toList()));
+        json.add("recentSwaps", array(status.recentSwaps().stream().map(ModelJson::swap).toList()));
         return json;
     }
 
@@ -67,9 +74,9 @@ public final class ModelJson {
         json.addProperty("bundleId", model.bundleId());
         json.addProperty("state", model.state().name());
         json.addProperty("sha256", model.sha256());
-        json.add("input", model.descriptor().map(d -> (JsonElement) new JsonPrimitive(d.input().shape().toString()))
+        json.add("input", model.descriptor().<JsonElement>map(d -> new JsonPrimitive(d.input().shape().toString()))
                 .orElse(JsonNull.INSTANCE));
-        json.add("labels", model.descriptor().map(d -> (JsonElement) new JsonPrimitive(d.labels().size()))
+        json.add("labels", model.descriptor().<JsonElement>map(d -> new JsonPrimitive(d.labels().size()))
                 .orElse(JsonNull.INSTANCE));
         json.addProperty("slots", model.slots());
         json.addProperty("params", model.params());
@@ -78,13 +85,15 @@ public final class ModelJson {
         return json;
     }
 
+    /** Its id and which variant fills which slot (sorted by slot). */
     public static JsonObject configuration(Configuration configuration) {
         JsonObject json = new JsonObject();
         json.addProperty("id", configuration.id());
-        json.add("variantBySlot", map(configuration.variantBySlot()));
+        json.add("variantBySlot", sorted(configuration.variantBySlot()));
         return json;
     }
 
+    /** A slot's spec and what fills it. */
     public static JsonObject slot(SlotState state) {
         JsonObject json = slotSpec(state.spec());
         json.add("activeVariant", string(state.activeVariant()));
@@ -105,6 +114,7 @@ public final class ModelJson {
         return json;
     }
 
+    /** A variant as offered, and what the backbone made of it. */
     public static JsonObject variant(VariantState state) {
         VariantDescriptor d = state.descriptor();
         JsonObject json = new JsonObject();
@@ -113,17 +123,15 @@ public final class ModelJson {
         json.addProperty("kind", d.kind().name());
         json.addProperty("provenance", d.provenance().name());
         json.addProperty("provenanceDetail", d.provenanceDetail());
-        json.add("hyperParameters", map(d.hyperParameters()));
+        json.add("hyperParameters", sorted(d.hyperParameters()));
         json.addProperty("params", d.params());
         json.addProperty("macs", d.macs());
         json.addProperty("bundleId", state.bundleId());
         json.addProperty("accepted", state.accepted());
         json.add("refusalReason", string(state.refusalReason()));
         json.addProperty("active", state.active());
-        json.add("agreement", state.agreement().isPresent() ? new JsonPrimitive(state.agreement().getAsDouble())
-                : JsonNull.INSTANCE);
-        json.add("expectedAccuracy", d.expectedAccuracy().isPresent()
-                ? new JsonPrimitive(d.expectedAccuracy().getAsDouble()) : JsonNull.INSTANCE);
+        json.add("agreement", number(state.agreement()));
+        json.add("expectedAccuracy", number(d.expectedAccuracy()));
         return json;
     }
 
@@ -134,56 +142,15 @@ public final class ModelJson {
         json.addProperty("trigger", swap.trigger());
         json.addProperty("triggeredAt", swap.triggeredAt().toString());
         json.addProperty("servingAt", swap.servingAt().toString());
-        json.addProperty("composeMillis", swap.composeMillis());
-        json.addProperty("sessionMillis", swap.sessionMillis());
-        json.addProperty("warmupMillis", swap.warmupMillis());
+        json.add("composeMillis", number(swap.composeMillis()));
+        json.add("sessionMillis", number(swap.sessionMillis()));
+        json.add("warmupMillis", number(swap.warmupMillis()));
         return json;
     }
 
-    public static JsonObject statistics(ServingStatistics s) {
-        JsonObject json = new JsonObject();
-        json.addProperty("windowSeconds", s.windowSeconds());
-        json.addProperty("requests", s.requests());
-        json.addProperty("failures", s.failures());
-        json.addProperty("requestsPerSecond", s.requestsPerSecond());
-        json.addProperty("p50LatencyMillis", s.p50LatencyMillis());
-        json.addProperty("p99LatencyMillis", s.p99LatencyMillis());
-        json.addProperty("totalRequests", s.totalRequests());
-        return json;
-    }
-
-    public static JsonObject progress(JobProgress p) {
-        JsonObject json = new JsonObject();
-        json.addProperty("jobId", p.requestId());
-        json.addProperty("stage", p.stage().name());
-        json.addProperty("percent", p.percent());
-        json.addProperty("message", p.message());
-        json.addProperty("final", false);
-        return json;
-    }
-
-    public static JsonObject outcome(JobOutcome o) {
-        JsonObject json = new JsonObject();
-        json.addProperty("jobId", o.requestId());
-        json.addProperty("stage", o.stage().name());
-        json.addProperty("percent", 100);
-        json.addProperty("message", o.message());
-        json.addProperty("final", true);
-        json.add("error", o.error().<JsonElement>map(c -> new JsonPrimitive(c.name())).orElse(JsonNull.INSTANCE));
-        JsonArray bundles = new JsonArray();
-        o.bundles().forEach(bundles::add);
-        json.add("bundles", bundles);
-        json.addProperty("recovered", o.recovered());
-        return json;
-    }
-
-    private static JsonObject map(Map<String, String> map) {
-        JsonObject json = new JsonObject();
-        new java.util.TreeMap<>(map).forEach(json::addProperty);
-        return json;
-    }
-
-    private static JsonElement string(Optional<String> value) {
-        return value.<JsonElement>map(JsonPrimitive::new).orElse(JsonNull.INSTANCE);
+    private static JsonArray array(List<JsonObject> elements) {
+        JsonArray array = new JsonArray(elements.size());
+        elements.forEach(array::add);
+        return array;
     }
 }
