@@ -11,9 +11,12 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Hashtable;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -34,6 +37,8 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.service.cm.ConfigurationAdmin;
 
 import io.morphgate.api.deployment.Artifact;
 import io.morphgate.api.deployment.Deployer;
@@ -48,7 +53,9 @@ import io.morphgate.api.model.ModelControl;
 /**
  * The deployer in the assembled gateway (feature morphgate-core), with real jars: the low-rank operator signed by a
  * key the test trusts, and jars that must be refused or rolled back. The tests run in name order, sharing one
- * framework: refusals first, then the install, its replay, and an update that is rolled back.
+ * framework: refusals first, then the install, its replay, an update that is rolled back, and last file: URLs
+ * outside the gateway's data directory, refused until their directory is configured. The jars the tests install
+ * are copied into the data directory, as an operator would put them there.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -77,7 +84,7 @@ public class DeploymentIT extends TestSupport {
 
     @Test
     public void a_refusesJarsThatFailVerificationAndInstallsNothing() throws Exception {
-        Path jar = lowrankJar();
+        Path jar = stagedLowrankJar();
         String sha = sha256(jar);
         String signature = sign(jar);
         assertFailed(install("bad-hash", artifact(jar, "0".repeat(64), signature, KEY_ID)), DeploymentException.Code.HASH_MISMATCH);
@@ -115,7 +122,7 @@ public class DeploymentIT extends TestSupport {
 
     @Test
     public void d_installsASignedOperatorWhoseVariantsAreAccepted() throws Exception {
-        Path jar = lowrankJar();
+        Path jar = stagedLowrankJar();
         List<JobProgress> progress = new CopyOnWriteArrayList<>();
         DeploymentRequest request = request("install-lowrank", Action.INSTALL, Optional.empty(),
                 Optional.of(artifact(jar, sha256(jar), sign(jar), KEY_ID)));
@@ -162,7 +169,42 @@ public class DeploymentIT extends TestSupport {
                         .allMatch(v -> v.accepted()));
     }
 
+    @Test
+    public void f_refusesFileUrlsOutsideTheDataDirectoryUntilTheirDirectoryIsConfigured() throws Exception {
+        // where Maven built the operator: not a directory this gateway reads from
+        Path outside = lowrankJar();
+        JobOutcome refused = install("outside", artifact(outside, sha256(outside), sign(outside), KEY_ID));
+        assertFailed(refused, DeploymentException.Code.SOURCE_NOT_ALLOWED);
+        assertTrue(refused.message(), refused.message().contains("allowedFileDirectories"));
+        Path escape = jars().resolve("../..").resolve(work().relativize(outside)); // data/jars/../../<up to it>
+        assertFailed(install("dot-dot", artifact(escape, sha256(outside), sign(outside), KEY_ID)),
+                DeploymentException.Code.SOURCE_NOT_ALLOWED);
+
+        Path repository = Files.createDirectories(work().resolve("repository"));
+        Path plain = writeJar(repository.resolve("plain.jar"), manifest("Main-Class", "x.Y"), List.of());
+        Artifact fromRepository = artifact(plain, sha256(plain), sign(plain), KEY_ID);
+        assertFailed(install("repository-refused", fromRepository), DeploymentException.Code.SOURCE_NOT_ALLOWED);
+
+        ConfigurationAdmin cm = service(ConfigurationAdmin.class, 10_000);
+        cm.getConfiguration("morphgate.deployment", "?").update(new Hashtable<>(Map.of("allowedFileDirectories",
+                new String[] {repository.toString()})));
+        await("the deployer with allowedFileDirectories", 30_000, () -> configuredDeployer().isPresent());
+        JobOutcome read = await(configuredDeployer().orElseThrow().submit(request("repository-read", Action.INSTALL,
+                Optional.empty(), Optional.of(fromRepository)), p -> { }));
+        assertFailed(read, DeploymentException.Code.NOT_A_BUNDLE); // read and verified: refused for what it is
+    }
+
     // --- helpers
+
+    /** The deployer once it runs with allowedFileDirectories (DS publishes configuration properties). */
+    private Optional<Deployer> configuredDeployer() {
+        try {
+            return context.getServiceReferences(Deployer.class, "(allowedFileDirectories=*)").stream().findFirst()
+                    .map(context::getService);
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     private Deployer deployer() {
         return service(Deployer.class, 10_000);
@@ -198,8 +240,14 @@ public class DeploymentIT extends TestSupport {
         return new Artifact(jar.toUri(), sha, Optional.ofNullable(signature), Optional.ofNullable(keyId), Optional.empty());
     }
 
+    /** The low-rank jar where Maven built it. */
     private Path lowrankJar() {
         return Path.of(context.getProperty(LOWRANK_JAR));
+    }
+
+    /** The low-rank jar copied into the gateway's data directory. */
+    private Path stagedLowrankJar() throws IOException {
+        return Files.copy(lowrankJar(), jars().resolve("lowrank.jar"), StandardCopyOption.REPLACE_EXISTING);
     }
 
     /** The low-rank jar at a higher version that imports a package nobody exports. */
@@ -210,7 +258,7 @@ public class DeploymentIT extends TestSupport {
             main.putValue("Bundle-Version", "9.9.9");
             main.putValue("Import-Package", main.getValue("Import-Package") + ",io.example.missing");
             List<JarEntry> entries = source.stream().filter(e -> !e.getName().equals(JarFile.MANIFEST_NAME)).toList();
-            Path target = work().resolve("lowrank-broken.jar");
+            Path target = jars().resolve("lowrank-broken.jar");
             try (OutputStream out = Files.newOutputStream(target); JarOutputStream jar = new JarOutputStream(out, manifest)) {
                 for (JarEntry e : entries) {
                     jar.putNextEntry(new JarEntry(e.getName()));
@@ -225,7 +273,10 @@ public class DeploymentIT extends TestSupport {
     }
 
     private Path writeJar(String name, Manifest manifest, List<String> entries) throws IOException {
-        Path target = work().resolve(name);
+        return writeJar(jars().resolve(name), manifest, entries);
+    }
+
+    private static Path writeJar(Path target, Manifest manifest, List<String> entries) throws IOException {
         try (OutputStream out = Files.newOutputStream(target); JarOutputStream jar = new JarOutputStream(out, manifest)) {
             for (String e : entries) {
                 jar.putNextEntry(new JarEntry(e));
@@ -246,6 +297,11 @@ public class DeploymentIT extends TestSupport {
 
     private Path work() {
         return Path.of(context.getProperty(WORK));
+    }
+
+    /** Where the tests put the jars they install: the gateway's data directory, from which file: URLs are read. */
+    private Path jars() throws IOException {
+        return Files.createDirectories(work().resolve("data/jars"));
     }
 
     private String sign(Path jar) {

@@ -66,7 +66,6 @@ public class ModelBundlesIT extends TestSupport {
 
     private static final String FASHION = "fashion-mnist";
     private static final String RESNET = "resnet18";
-    private static final String WORK = "morphgate.itests.models.work";
     private static final String EXPORTED = "morphgate.itests.models.exported";
 
     @Configuration
@@ -78,7 +77,6 @@ public class ModelBundlesIT extends TestSupport {
         options.add(frameworkProperty("morphgate.home").value(work.resolve("home").toString()));
         options.add(frameworkProperty("morphgate.data.dir").value(work.resolve("data").toString()));
         options.add(frameworkProperty("org.osgi.service.http.port").value(Integer.toString(ServingInputs.freePort())));
-        options.add(frameworkProperty(WORK).value(work.toString()));
         options.add(frameworkProperty(EXPORTED).value(ExportedModels.folder().map(Path::toString).orElse("")));
         return options.toArray(Option[]::new);
     }
@@ -87,7 +85,7 @@ public class ModelBundlesIT extends TestSupport {
     public void a_aModelWhoseOnnxIsCorruptIsRolledBackAndTheServingModelStays() throws Exception {
         Map<String, byte[]> files = fashionFiles();
         files.put("backbone.onnx", Arrays.copyOf(files.get("backbone.onnx"), 5000));
-        JobOutcome outcome = install("corrupt", ModelBundleJars.write(work().resolve("corrupt.jar"),
+        JobOutcome outcome = install("corrupt", ModelBundleJars.write(jars().resolve("corrupt.jar"),
                 fashionDescriptor("corrupt"), files));
         assertRefusedByHealthCheck(outcome, "not a readable ONNX model");
         assertNoBundle("morphgate.model.corrupt");
@@ -106,7 +104,7 @@ public class ModelBundlesIT extends TestSupport {
         ModelProto.Builder builder = model.toBuilder();
         builder.getGraphBuilder().setInitializer(model.getGraph().getInitializerList().indexOf(bias), poisoned);
         files.put("backbone.onnx", OnnxModelIO.write(builder.build()));
-        JobOutcome outcome = install("nan", ModelBundleJars.write(work().resolve("nan.jar"), fashionDescriptor("nan"),
+        JobOutcome outcome = install("nan", ModelBundleJars.write(jars().resolve("nan.jar"), fashionDescriptor("nan"),
                 files));
         assertRefusedByHealthCheck(outcome, "non-finite outputs");
         assertNoBundle("morphgate.model.nan");
@@ -115,12 +113,12 @@ public class ModelBundlesIT extends TestSupport {
 
     @Test
     public void c_unsignedAndTamperedModelBundlesAreRefused() throws Exception {
-        Path jar = ModelBundleJars.write(work().resolve("copy.jar"), fashionDescriptor("copy"), fashionFiles());
+        Path jar = ModelBundleJars.write(jars().resolve("copy.jar"), fashionDescriptor("copy"), fashionFiles());
         Artifact signed = signer().signed(jar);
         Artifact unsigned = new Artifact(jar.toUri(), signed.sha256(), Optional.empty(), Optional.empty(),
                 Optional.empty());
         assertEquals(Optional.of(DeploymentException.Code.SIGNATURE_MISSING), await(submit("unsigned", unsigned)).error());
-        Path tampered = work().resolve("tampered.jar");
+        Path tampered = jars().resolve("tampered.jar");
         byte[] bytes = Files.readAllBytes(jar);
         bytes[bytes.length / 2] ^= 1;
         Files.write(tampered, bytes);
@@ -215,7 +213,7 @@ public class ModelBundlesIT extends TestSupport {
         String folder = context.getProperty(EXPORTED);
         Assume.assumeTrue("no exported models (run models/export/export_torchvision.py, see ExportedModels)",
                 !folder.isEmpty());
-        JobOutcome outcome = install("resnet18", ModelBundleJars.exported(work().resolve("resnet18.jar"),
+        JobOutcome outcome = install("resnet18", ModelBundleJars.exported(jars().resolve("resnet18.jar"),
                 Path.of(folder), RESNET));
         assertEquals(outcome.toString(), Stage.COMMITTED, outcome.stage());
         InstalledModel resnet = control().models().stream().filter(m -> m.id().equals(RESNET)).findFirst().orElseThrow();
@@ -305,7 +303,8 @@ public class ModelBundlesIT extends TestSupport {
         return new SignedJars(context);
     }
 
-    private Path work() {
-        return Path.of(context.getProperty(WORK));
+    /** Where the test writes its jars: the gateway's data directory, from which file: URLs may be read. */
+    private Path jars() throws IOException {
+        return Files.createDirectories(Path.of(context.getProperty("morphgate.data.dir"), "jars"));
     }
 }

@@ -1,10 +1,12 @@
 package io.morphgate.console;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.UUID;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -15,7 +17,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * The artifact of an install or update: {url, sha256, signature, keyId, size}. From a local jar the console computes
- * sha256 and size (and signs with --sign-with); for a URL the caller gives them.
+ * sha256 and size (and signs with --sign-with) and sends the jar with the upload verb first (url upload:<id>); for a
+ * URL the caller gives them.
  */
 final class ArtifactOptions {
 
@@ -38,9 +41,18 @@ final class ArtifactOptions {
             + "'sign --out' and 'model package --sign-with' write it (the options above override its fields).")
     Path signatureFile;
 
-    @Option(names = "--url", description = "Local jar only: the URL the gateway downloads it from "
-            + "(default: its file: URL, for a gateway on this machine).")
+    @Option(names = "--url", description = "Local jar only: the URL the gateway fetches it from instead of an "
+            + "upload (https://..., or file:/... in a directory the gateway reads artifacts from).")
     String url;
+
+    @Option(names = "--max-payload-bytes", description = "Local jar: the gateways' maxPayloadBytes (PID "
+            + "morphgate.control.mqtt); each upload message stays below it (default: ${DEFAULT-VALUE}).",
+            defaultValue = "262144")
+    int maxPayloadBytes;
+
+    /** The local jar to upload before the command, and its upload id; null when the gateways fetch a URL. */
+    private Path jarToUpload;
+    private String uploadId;
 
     JsonObject artifact(String source, CommandSpec spec) throws Exception {
         Path jar = localJar(source);
@@ -50,7 +62,15 @@ final class ArtifactOptions {
                 throw new ParameterException(spec.commandLine(), "no such file: " + jar);
             }
             JsonObject computed = signWith != null ? SignCommand.signature(jar, signWith, keyId) : digest(jar);
-            json.addProperty("url", url != null ? url : jar.toAbsolutePath().toUri().toString());
+            if (url == null) {
+                if (maxPayloadBytes < JarUpload.MIN_PAYLOAD_BYTES) {
+                    throw new ParameterException(spec.commandLine(), "--max-payload-bytes must be at least "
+                            + JarUpload.MIN_PAYLOAD_BYTES);
+                }
+                jarToUpload = jar;
+                uploadId = UUID.randomUUID().toString();
+            }
+            json.addProperty("url", url != null ? url : "upload:" + uploadId);
             if (signatureFile != null && signWith == null) {
                 JsonObject signed = signed(spec);
                 if (!computed.get("sha256").getAsString().equalsIgnoreCase(signed.get("sha256").getAsString())) {
@@ -70,6 +90,15 @@ final class ArtifactOptions {
         }
         overrides(json);
         return json;
+    }
+
+    /** Sends the local jar to the gateways with the upload verb, if {@link #artifact} found one to send. */
+    GatewayCommand.Ready upload(CloudLink link, ConnectionOptions connection, PrintWriter out) throws Exception {
+        if (jarToUpload == null) {
+            return new GatewayCommand.Ready(connection.gateways, Console.EXIT_OK);
+        }
+        return new JarUpload(link, connection.timeout(), out).send(jarToUpload, uploadId, maxPayloadBytes,
+                connection.gateways);
     }
 
     /** The signature file's {sha256, size, signature, keyId}. */

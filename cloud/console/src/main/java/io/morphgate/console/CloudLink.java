@@ -79,6 +79,10 @@ final class CloudLink implements AutoCloseable {
         client.subscribe(topic, 1);
     }
 
+    void unsubscribe(String topic) throws MqttException {
+        client.unsubscribe(topic);
+    }
+
     void publish(String topic, String json) throws MqttException {
         MqttMessage message = new MqttMessage(json.getBytes(StandardCharsets.UTF_8));
         message.setQos(1);

@@ -26,9 +26,9 @@ final class CommandRound {
     }
 
     /** The console's exit code: 0 all ok, 1 an error reply or failed job, 3 a timeout. */
-    int run(String verb, JsonObject body) throws Exception {
+    int run(List<String> gateways, String verb, JsonObject body) throws Exception {
         List<Request> requests = new ArrayList<>();
-        for (String gateway : options.gateways) {
+        for (String gateway : gateways) {
             String requestId = UUID.randomUUID().toString();
             link.subscribe(Topics.reply(gateway, requestId));
             link.subscribe(Topics.event(gateway, "job"));

@@ -3,17 +3,13 @@ package io.morphgate.console;
 import com.google.gson.JsonObject;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "install", description = "Installs and starts a bundle jar on the gateways; follows the job to its outcome.")
-final class InstallCommand extends GatewayCommand {
+final class InstallCommand extends ArtifactCommand {
 
-    @Parameters(paramLabel = "URL-OR-FILE", description = "https://..., file:..., or a local jar.")
+    @Parameters(paramLabel = "URL-OR-FILE", description = "https://..., or a local jar (a path or file: URL), sent with the upload verb.")
     String source;
-
-    @Mixin
-    ArtifactOptions artifact;
 
     @Override
     String verb() {

@@ -23,6 +23,16 @@ final class Payloads {
         return json;
     }
 
+    /** One chunk of a jar: {uploadId, index, count, data (base64)}. */
+    static JsonObject upload(String uploadId, int index, int count, String base64) {
+        JsonObject json = new JsonObject();
+        json.addProperty("uploadId", uploadId);
+        json.addProperty("index", index);
+        json.addProperty("count", count);
+        json.addProperty("data", base64);
+        return json;
+    }
+
     static JsonObject bundle(String symbolicName) {
         JsonObject json = new JsonObject();
         json.addProperty("symbolicName", symbolicName);

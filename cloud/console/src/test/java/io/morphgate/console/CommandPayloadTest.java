@@ -1,14 +1,20 @@
 package io.morphgate.console;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -66,6 +72,8 @@ class CommandPayloadTest {
     @BeforeEach
     void forget() {
         gateway.received.clear();
+        gateway.uploads.clear();
+        gateway.refuseUploadsOn = null;
     }
 
     @Test
@@ -83,14 +91,21 @@ class CommandPayloadTest {
     }
 
     @Test
-    void installSignsALocalJarAndFollowsTheJob() throws Exception {
+    void installSignsALocalJarUploadsItAndFollowsTheJob() throws Exception {
         Keys.generate(dir, "cloud-1");
         Path jar = Files.write(dir.resolve("op.jar"), new byte[] {1, 2, 3});
         KeysTest.Result r = console("install", jar.toString(), "--sign-with", dir.resolve("cloud-1.key").toString(),
                 "-g", "gw-a");
         assertEquals(0, r.exit(), r.out());
+        assertEquals(List.of("upload", "install"), gateway.received.stream().map(FakeGateway.Received::verb).toList(),
+                "the jar goes first, then the install");
+        JsonObject chunk = gateway.received.get(0).payload();
+        String uploadId = chunk.get("uploadId").getAsString();
+        assertEquals(0, chunk.get("index").getAsInt());
+        assertEquals(1, chunk.get("count").getAsInt());
+        assertArrayEquals(new byte[] {1, 2, 3}, uploaded("gw-a", uploadId, 1));
         JsonObject artifact = only("install").getAsJsonObject("artifact");
-        assertEquals(jar.toUri().toString(), artifact.get("url").getAsString());
+        assertEquals("upload:" + uploadId, artifact.get("url").getAsString());
         assertEquals(Keys.sha256(new byte[] {1, 2, 3}), artifact.get("sha256").getAsString());
         assertEquals(3, artifact.get("size").getAsLong());
         assertEquals("cloud-1", artifact.get("keyId").getAsString());
@@ -98,6 +113,54 @@ class CommandPayloadTest {
         assertTrue(r.out().contains("gw-a job VERIFY 50%"), r.out());
         assertTrue(r.out().contains("COMMITTED 100% committed -> done"), r.out());
         assertFalse(r.out().contains("DOWNLOAD"), "another job's event was shown: " + r.out());
+    }
+
+    @Test
+    void aLargeJarGoesInChunksBelowThePayloadLimitWithProgress() throws Exception {
+        byte[] bytes = new byte[100_000];
+        new Random(3).nextBytes(bytes);
+        Path jar = Files.write(dir.resolve("model.jar"), bytes);
+        KeysTest.Result r = console("update", "io.example.model", jar.toString(), "--max-payload-bytes", "10000",
+                "--signature", "c2ln", "--key-id", "cloud-1", "-g", "gw-a", "-g", "gw-b");
+        assertEquals(0, r.exit(), r.out());
+        int count = (int) Math.ceil(bytes.length / (double) JarUpload.chunkBytes(10_000));
+        List<FakeGateway.Received> chunks = gateway.received.stream().filter(c -> c.verb().equals("upload")).toList();
+        assertEquals(2 * count, chunks.size());
+        for (FakeGateway.Received c : chunks) {
+            assertTrue(c.payload().toString().getBytes(StandardCharsets.UTF_8).length < 10_000, "over the limit");
+            assertEquals(count, c.payload().get("count").getAsInt());
+        }
+        String uploadId = chunks.get(0).payload().get("uploadId").getAsString();
+        assertArrayEquals(bytes, uploaded("gw-a", uploadId, count));
+        assertArrayEquals(bytes, uploaded("gw-b", uploadId, count));
+        assertTrue(r.out().contains("upload " + uploadId + " 50%") && r.out().contains("100%: chunk " + count + " of "
+                + count + ", 100000 of 100000 bytes"), r.out());
+        List<FakeGateway.Received> updates = gateway.received.stream().filter(c -> c.verb().equals("update")).toList();
+        assertEquals(2, updates.size());
+        assertEquals("upload:" + uploadId, updates.get(0).payload().getAsJsonObject("artifact").get("url").getAsString());
+    }
+
+    @Test
+    void aGatewayThatRefusesAChunkGetsNoInstallAndTheExitSaysSo() throws Exception {
+        Path jar = Files.write(dir.resolve("op.jar"), new byte[30_000]);
+        gateway.refuseUploadsOn = "gw-b";
+        KeysTest.Result r = console("install", jar.toString(), "--max-payload-bytes", "10000", "--signature", "c2ln",
+                "--key-id", "cloud-1", "-g", "gw-a", "-g", "gw-b");
+        assertEquals(Console.EXIT_ERROR_REPLY, r.exit(), r.out());
+        assertTrue(r.out().contains("gw-b upload error PAYLOAD_TOO_LARGE: upload too large (chunk 1 of"), r.out());
+        assertEquals(1, gateway.received.stream().filter(c -> c.gateway().equals("gw-b")).count(),
+                "gw-b was sent its first chunk only: " + gateway.received);
+        assertEquals(List.of("gw-a"), gateway.received.stream().filter(c -> c.verb().equals("install"))
+                .map(FakeGateway.Received::gateway).toList());
+        assertTrue(r.out().contains("gw-a job COMMITTED"), r.out());
+    }
+
+    @Test
+    void aLocalJarGivenAnUrlIsNotUploaded() throws Exception {
+        Path jar = Files.write(dir.resolve("op.jar"), new byte[] {1, 2, 3});
+        assertEquals(0, console("install", jar.toString(), "--url", "https://cdn.example/op.jar", "--signature", "c2ln",
+                "--key-id", "cloud-1", "-g", "gw-a").exit());
+        assertEquals("https://cdn.example/op.jar", only("install").getAsJsonObject("artifact").get("url").getAsString());
     }
 
     @Test
@@ -209,10 +272,25 @@ class CommandPayloadTest {
         assertTrue(r.out().contains("gw-silent status timeout"), r.out());
     }
 
+    /** The bytes gateway received as uploadId, its chunks in order; fails if one of the count is missing. */
+    private static byte[] uploaded(String gatewayId, String uploadId, int count) throws Exception {
+        Map<Integer, byte[]> chunks = gateway.uploads.get(gatewayId + "/" + uploadId);
+        assertNotNull(chunks, "nothing uploaded to " + gatewayId);
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        for (int i = 0; i < count; i++) {
+            assertNotNull(chunks.get(i), "chunk " + i + " missing on " + gatewayId);
+            all.write(chunks.get(i));
+        }
+        assertEquals(count, chunks.size());
+        return all.toByteArray();
+    }
+
+    /** The one command received besides the uploads of a local jar: of {@code verb}. */
     private JsonObject only(String verb) {
-        assertEquals(1, gateway.received.size(), gateway.received.toString());
-        assertEquals(verb, gateway.received.get(0).verb());
-        return gateway.received.get(0).payload();
+        List<FakeGateway.Received> commands = gateway.received.stream().filter(c -> !c.verb().equals("upload")).toList();
+        assertEquals(1, commands.size(), gateway.received.toString());
+        assertEquals(verb, commands.get(0).verb());
+        return commands.get(0).payload();
     }
 
     private static KeysTest.Result console(String... args) {

@@ -1,7 +1,10 @@
 package io.morphgate.console;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -20,7 +23,7 @@ import com.google.gson.JsonParser;
 /**
  * A gateway as the console sees it: records each command and answers like the control bundle. install and update
  * are jobs (accepted, progress, final event; for update the events come first); stopping io.morphgate.onnxruntime
- * is refused; the rest is ok.
+ * is refused; upload keeps each chunk (refused on the gateway named in {@link #refuseUploadsOn}); the rest is ok.
  */
 final class FakeGateway implements AutoCloseable {
 
@@ -28,6 +31,9 @@ final class FakeGateway implements AutoCloseable {
     }
 
     final List<Received> received = new CopyOnWriteArrayList<>();
+    /** The chunks received, by gateway and upload id, by index. */
+    final Map<String, Map<Integer, byte[]>> uploads = new ConcurrentHashMap<>();
+    volatile String refuseUploadsOn;
     private final MqttClient client;
     private final ExecutorService replies = Executors.newSingleThreadExecutor();
 
@@ -64,13 +70,18 @@ final class FakeGateway implements AutoCloseable {
         reply.addProperty("requestId", requestId);
         reply.addProperty("verb", verb);
         boolean job = verb.equals("install") || verb.equals("update");
+        boolean upload = verb.equals("upload");
         boolean refused = verb.equals("stop") && "io.morphgate.onnxruntime".equals(command.get("symbolicName").getAsString());
-        reply.addProperty("status", refused ? "error" : job ? "accepted" : "ok");
-        if (refused) {
+        boolean uploadRefused = upload && gateway.equals(refuseUploadsOn);
+        reply.addProperty("status", refused || uploadRefused ? "error" : job ? "accepted" : "ok");
+        if (refused || uploadRefused) {
             JsonObject error = new JsonObject();
-            error.addProperty("code", "PROTECTED_BUNDLE");
-            error.addProperty("message", "io.morphgate.onnxruntime is protected");
+            error.addProperty("code", refused ? "PROTECTED_BUNDLE" : "PAYLOAD_TOO_LARGE");
+            error.addProperty("message", refused ? "io.morphgate.onnxruntime is protected" : "upload too large");
             reply.add("error", error);
+        } else if (upload) {
+            uploads.computeIfAbsent(gateway + "/" + command.get("uploadId").getAsString(), k -> new ConcurrentHashMap<>())
+                    .put(command.get("index").getAsInt(), Base64.getDecoder().decode(command.get("data").getAsString()));
         } else {
             JsonObject result = new JsonObject();
             result.addProperty("jobId", requestId);

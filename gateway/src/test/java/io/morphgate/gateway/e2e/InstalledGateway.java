@@ -74,6 +74,11 @@ public final class InstalledGateway implements AutoCloseable {
         return home;
     }
 
+    /** The gateway's data directory (framework property morphgate.data.dir). */
+    public Path dataDir() {
+        return dataDir;
+    }
+
     public Path trustedKeys() {
         return home.resolve("conf/trusted-keys");
     }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +24,8 @@ import io.morphgate.gateway.e2e.Subscriber.Message;
 /**
  * A real gateway (the distribution, run by bin/morphgate in its own process) driven through a real Mosquitto 2 with
  * TLS, passwords and the Morphgate ACL, by the broker's own command-line clients: commands published with
- * {@code mosquitto_pub}, replies and events read with {@code mosquitto_sub} (see {@link GatewayOverMosquitto}).
+ * {@code mosquitto_pub}, replies and events read with {@code mosquitto_sub} (see {@link GatewayOverMosquitto}), and
+ * by the console ({@code morphgate-console}, in a JVM of its own) for a local jar it uploads.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MosquittoGatewayIT extends GatewayOverMosquitto {
@@ -69,7 +72,18 @@ class MosquittoGatewayIT extends GatewayOverMosquitto {
 
         JsonObject wrongHash = signer.artifact(url, fireJar);
         wrongHash.addProperty("sha256", "0".repeat(64));
-        assertJobFails("HASH_MISMATCH", install(wrongHash));
+        JsonObject mismatch = assertJobFails("HASH_MISMATCH", install(wrongHash));
+        assertFalse(mismatch.toString().contains(CloudSigner.sha256(fireJar)), "the actual SHA-256 was told: " + mismatch);
+
+        // a file the gateway's user can read, but outside its data directory: refused before it is read
+        Path outside = Files.write(Files.createDirectories(dir.resolve("outside")).resolve("fire.jar"), fireJar);
+        JsonObject notAllowed = assertJobFails("SOURCE_NOT_ALLOWED",
+                install(signer.artifact(outside.toUri().toString(), fireJar)));
+        assertTrue(notAllowed.get("message").getAsString().contains("allowedFileDirectories"), notAllowed.toString());
+        Path link = Files.createSymbolicLink(gateway.dataDir().resolve("fire-link.jar"), outside);
+        assertJobFails("SOURCE_NOT_ALLOWED", install(signer.artifact(link.toUri().toString(), fireJar)));
+        JsonObject etc = signer.artifact("file:///etc/passwd", fireJar);
+        assertJobFails("SOURCE_NOT_ALLOWED", install(etc));
 
         JsonObject unsigned = signer.artifact(url, fireJar);
         unsigned.remove("signature");
@@ -144,6 +158,28 @@ class MosquittoGatewayIT extends GatewayOverMosquitto {
 
     @Test
     @Order(5)
+    void theConsoleInstallsALocalJarByUploadingItInChunks() throws Exception {
+        ConsoleClient console = new ConsoleClient(dir.resolve("console"), broker, "gateway-1");
+        console.trustItsKeyOn(gateway.trustedKeys());
+        int mark = cloud.mark();
+        Path jar = Files.write(dir.resolve("console/fire.jar"), fireJar);
+        ConsoleClient.Result installed = console.run("install", jar.toString(), "--sign-with",
+                console.key().toString(), "--max-payload-bytes", "4096");
+        assertEquals(0, installed.exit(), installed.out());
+        assertTrue(installed.out().contains("100%: chunk"), "progress of a jar in several chunks: " + installed.out());
+        assertTrue(installed.out().contains("gateway-1 job COMMITTED"), installed.out());
+        assertEquals("ACTIVE", bundleStates().get(FIRE));
+        List<Message> chunks = cloud.since(mark, m -> m.topic().startsWith(GW + "reply/") && m.isJson()
+                && "upload".equals(m.json().get("verb").getAsString()) && "ok".equals(m.json().get("status").getAsString()));
+        assertTrue(chunks.size() > 1, "the jar went in several upload chunks: " + chunks.size());
+
+        ConsoleClient.Result removed = console.run("uninstall", FIRE);
+        assertEquals(0, removed.exit(), removed.out());
+        assertFalse(bundleStates().containsKey(FIRE));
+    }
+
+    @Test
+    @Order(6)
     void clientsWithoutTheRightCredentialsCanNeitherCommandNorRead() throws Exception {
         try (Subscriber intruder = Subscriber.start(broker, "gateway-2", GW + "#")) {
             String forbidden = "intruder-" + (++requests);
@@ -164,7 +200,7 @@ class MosquittoGatewayIT extends GatewayOverMosquitto {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void commandsSentWhileTheGatewayIsOfflineRunOnceWhenItReturns() throws Exception {
         int mark = cloud.mark();
         assertEquals(0, gateway.stop(), "orderly stop");
@@ -203,7 +239,7 @@ class MosquittoGatewayIT extends GatewayOverMosquitto {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void anInstallCutOffBySigkillIsRolledBackAndReportedAtTheNextStart() throws Exception {
         String url = jars.publishStalling("fire-slow.jar", fireJar);
         String jobId = "crash-install-" + (++requests);

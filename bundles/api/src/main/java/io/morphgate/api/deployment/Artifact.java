@@ -6,7 +6,8 @@ import java.util.Optional;
 /**
  * A bundle jar to install: where it comes from and what it must be.
  *
- * @param source    http, https or file URL; or {@code upload:<uploadId>} for bytes sent in chunks over MQTT
+ * @param source    http or https URL; a file URL inside a directory the gateway allows (its data directory and those
+ *                  configured); or {@code upload:<uploadId>} for bytes sent in chunks over MQTT
  * @param sha256    lower-case hex SHA-256 of the jar; always checked
  * @param signature base64 Ed25519 signature of the jar's bytes by a trusted cloud key; required unless the gateway
  *                  is configured (loudly) to accept unsigned jars

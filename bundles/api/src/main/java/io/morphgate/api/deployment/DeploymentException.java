@@ -17,6 +17,13 @@ public class DeploymentException extends Exception {
          * @since 2.1
          */
         INTERRUPTED,
+        /**
+         * The artifact's URL names a source this gateway does not read: a {@code file:} path outside its data
+         * directory and the directories configured in {@code allowedFileDirectories}. Refused before a byte is read.
+         *
+         * @since 2.2
+         */
+        SOURCE_NOT_ALLOWED,
         INTERNAL
     }
 

@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -21,7 +22,8 @@ import io.morphgate.api.deployment.DeploymentException.Code;
 
 /**
  * Brings an artifact's bytes to a local file: http(s) downloads resumed with a Range request after a cut, file: URLs
- * and chunked uploads. Never keeps more than the size limit; the caller verifies what it gets.
+ * inside the {@link FileSources} directories, and chunked uploads. Never keeps more than the size limit; the caller
+ * verifies what it gets.
  */
 final class ArtifactFetcher {
 
@@ -35,13 +37,15 @@ final class ArtifactFetcher {
 
     private final Path downloads;
     private final UploadStore uploads;
+    private final FileSources files;
     private final long maxBytes;
     private final Duration timeout;
     private final HttpClient http;
 
-    ArtifactFetcher(Path downloads, UploadStore uploads, long maxBytes, Duration timeout) {
+    ArtifactFetcher(Path downloads, UploadStore uploads, FileSources files, long maxBytes, Duration timeout) {
         this.downloads = downloads;
         this.uploads = uploads;
+        this.files = files;
         this.maxBytes = maxBytes;
         this.timeout = timeout;
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(15))
@@ -61,7 +65,7 @@ final class ArtifactFetcher {
             Path target = downloads.resolve(artifact.sha256() + ".jar");
             switch (scheme) {
                 case "http", "https" -> download(source, artifact.sha256(), target, progress);
-                case "file" -> copyLimited(Path.of(source), target, progress);
+                case "file" -> copyLimited(files.resolve(source), target, progress);
                 case "upload" -> uploads.assemble(source.getSchemeSpecificPart(), target, maxBytes);
                 default -> throw new DeploymentException(Code.INVALID_ARGUMENT,
                         "unsupported artifact source " + source + ": use http, https, file or upload:<id>");
@@ -134,12 +138,17 @@ final class ArtifactFetcher {
         }
     }
 
+    /** {@code file}: a real path; a link put in its place after the check is not followed. */
     private void copyLimited(Path file, Path target, Progress progress) throws DeploymentException, IOException {
+        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            throw new DeploymentException(Code.DOWNLOAD_FAILED, file + " is not a regular file");
+        }
         long size = Files.size(file);
         if (size > maxBytes) {
             throw tooLarge(size);
         }
-        try (InputStream in = Files.newInputStream(file); OutputStream out = Files.newOutputStream(target)) {
+        try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS);
+                OutputStream out = Files.newOutputStream(target)) {
             transfer(in, out, 0, size, progress);
         }
     }

@@ -3,6 +3,8 @@ package io.morphgate.deployment.internal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.osgi.framework.BundleContext;
 
@@ -25,6 +27,24 @@ final class DataDirectories {
             throw new IOException("no data directory: configure dataDirectory (the framework has no file system)");
         }
         return Files.createDirectories(dir.toAbsolutePath());
+    }
+
+    /**
+     * Where file: URLs may point: the gateway's data directory ({@code ${morphgate.data.dir}}), the deployer's own
+     * (uploads included; it may be configured elsewhere) and the {@code configured} ones.
+     */
+    static FileSources fileSources(BundleContext context, Path data, String[] configured) {
+        List<Path> directories = new ArrayList<>();
+        if (context.getProperty("morphgate.data.dir") != null) {
+            directories.add(Path.of(context.getProperty("morphgate.data.dir")).toAbsolutePath());
+        }
+        directories.add(data);
+        for (String dir : configured) {
+            if (!dir.isBlank()) {
+                directories.add(Path.of(dir.trim()).toAbsolutePath());
+            }
+        }
+        return new FileSources(directories);
     }
 
     /** Configured, else {@code ${morphgate.home}/conf/trusted-keys}, else {@code <data>/trusted-keys}. */

@@ -16,6 +16,11 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
             + "default: ${morphgate.home}/conf/trusted-keys")
     String trustedKeysDirectory() default "";
 
+    @AttributeDefinition(description = "Directories besides the gateway's data directory (and the deployer's) from "
+            + "which file: artifact URLs may be read; a file: URL whose real path (links and .. resolved) lies outside "
+            + "all of them is refused with SOURCE_NOT_ALLOWED. Default: none")
+    String[] allowedFileDirectories() default {};
+
     @AttributeDefinition(description = "Refuse jars without a valid signature by a trusted key")
     boolean requireSignature() default true;
 

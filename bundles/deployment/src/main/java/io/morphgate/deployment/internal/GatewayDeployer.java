@@ -72,8 +72,9 @@ public class GatewayDeployer implements Deployer {
         this.journal = new JobJournal(data, OUTCOMES_KEPT);
         this.uploads = new UploadStore(data.resolve("uploads"), config.maxArtifactBytes());
         FrameworkOps ops = new FrameworkOps(context);
-        ArtifactFetcher fetcher = new ArtifactFetcher(data.resolve("downloads"), uploads, config.maxArtifactBytes(),
-                Duration.ofSeconds(config.downloadTimeoutSeconds()));
+        FileSources files = DataDirectories.fileSources(context, data, config.allowedFileDirectories());
+        ArtifactFetcher fetcher = new ArtifactFetcher(data.resolve("downloads"), uploads, files,
+                config.maxArtifactBytes(), Duration.ofSeconds(config.downloadTimeoutSeconds()));
         Staging staging = new Staging(fetcher, new ArtifactVerifier(new TrustedKeys(keys), requireSignature,
                 config.maxArtifactBytes()));
         HealthCheck health = new HealthCheck(() -> Optional.ofNullable(control),
@@ -82,8 +83,8 @@ public class GatewayDeployer implements Deployer {
         this.dispatch = new JobDispatch(ops, staging, health, journal, new PreviousJars(data.resolve("previous")),
                 uploads);
         this.queue = new JobQueue(config.queueCapacity());
-        LOG.log(Level.INFO, "deployer ready: data {0}, trusted keys {1}, max {2} bytes, queue {3}", data, keys,
-                config.maxArtifactBytes(), config.queueCapacity());
+        LOG.log(Level.INFO, "deployer ready: data {0}, trusted keys {1}, max {2} bytes, queue {3}, file: URLs from "
+                + "{4}", data, keys, config.maxArtifactBytes(), config.queueCapacity(), files);
         warnIfUnsigned("activation");
         recoverCutOffJobs();
     }

@@ -2,11 +2,13 @@ package io.morphgate.deployment.internal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.reflect.Proxy;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
@@ -22,6 +24,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.osgi.framework.BundleContext;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -93,8 +96,41 @@ class ArtifactFetcherTest {
     }
 
     private ArtifactFetcher fetcher(long max) {
-        return new ArtifactFetcher(dir.resolve("downloads"), new UploadStore(dir.resolve("uploads"), max), max,
+        return fetcher(max, new FileSources(List.of(dir.resolve("data"))));
+    }
+
+    private ArtifactFetcher fetcher(long max, FileSources files) {
+        return new ArtifactFetcher(dir.resolve("downloads"), new UploadStore(dir.resolve("uploads"), max), files, max,
                 Duration.ofSeconds(10));
+    }
+
+    /** The directories of a gateway whose framework property morphgate.data.dir is {@code dir/data}. */
+    private FileSources gatewayFileSources(String... configured) throws IOException {
+        Path deployerData = Files.createDirectories(dir.resolve("data/deployment"));
+        BundleContext context = (BundleContext) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {BundleContext.class}, (p, m, a) -> switch (m.getName()) {
+                    case "getProperty" -> "morphgate.data.dir".equals(a[0]) ? dir.resolve("data").toString() : null;
+                    default -> throw new UnsupportedOperationException(m.getName());
+                });
+        return DataDirectories.fileSources(context, deployerData, configured);
+    }
+
+    private Path write(String path) throws IOException {
+        Path file = dir.resolve(path);
+        Files.createDirectories(file.getParent());
+        return Files.write(file, body);
+    }
+
+    /** The failure of fetching {@code source}, which must not have read a byte of it. */
+    private DeploymentException refused(ArtifactFetcher fetcher, URI source) throws IOException {
+        Path copy = dir.resolve("downloads").resolve(SHA + ".jar");
+        Files.deleteIfExists(copy);
+        List<Long> progress = new CopyOnWriteArrayList<>();
+        DeploymentException e = assertThrows(DeploymentException.class,
+                () -> fetcher.fetch(artifact(source, Optional.empty()), (n, t) -> progress.add(n)));
+        assertEquals(List.of(), progress, "bytes were read from " + source);
+        assertFalse(Files.exists(copy), "a copy was made of " + source);
+        return e;
     }
 
     private static Artifact artifact(URI source, Optional<Long> size) {
@@ -136,11 +172,81 @@ class ArtifactFetcherTest {
 
     @Test
     void copiesFileUrlsWithinTheLimit() throws Exception {
-        Path source = Files.write(dir.resolve("local.jar"), body);
+        Path source = write("data/local.jar");
         Path file = fetcher(1 << 20).fetch(artifact(source.toUri(), Optional.empty()), (n, t) -> { });
         assertArrayEquals(body, Files.readAllBytes(file));
         assertEquals(Code.PAYLOAD_TOO_LARGE, assertThrows(DeploymentException.class,
                 () -> fetcher(10).fetch(artifact(source.toUri(), Optional.empty()), (n, t) -> { })).code());
+    }
+
+    @Test
+    void readsFileUrlsInTheGatewaysDataDirectoryAndTheDeployersUploads() throws Exception {
+        ArtifactFetcher fetcher = fetcher(1 << 20, gatewayFileSources());
+        Path inData = write("data/jars/op.jar");
+        assertArrayEquals(body, Files.readAllBytes(fetcher.fetch(artifact(inData.toUri(), Optional.empty()),
+                (n, t) -> { })));
+        Path inUploads = write("data/deployment/uploads/u1/0.chunk");
+        assertArrayEquals(body, Files.readAllBytes(fetcher.fetch(artifact(inUploads.toUri(), Optional.empty()),
+                (n, t) -> { })));
+    }
+
+    @Test
+    void refusesFileUrlsOutsideTheAllowedDirectoriesBeforeReadingThem() throws Exception {
+        ArtifactFetcher fetcher = fetcher(1 << 20, gatewayFileSources());
+        Path outside = write("outside/secret.jar");
+        DeploymentException e = refused(fetcher, outside.toUri());
+        assertEquals(Code.SOURCE_NOT_ALLOWED, e.code());
+        assertTrue(e.getMessage().contains("allowedFileDirectories") && e.getMessage().contains("upload"),
+                e.getMessage());
+        DeploymentException missing = refused(fetcher, dir.resolve("outside/no-such.jar").toUri());
+        assertEquals(Code.SOURCE_NOT_ALLOWED, missing.code(), "a missing file outside looks like one that exists");
+        assertEquals(Code.SOURCE_NOT_ALLOWED, refused(fetcher, URI.create("file:///etc/passwd")).code());
+        assertEquals(Code.DOWNLOAD_FAILED, refused(fetcher, dir.resolve("data/no-such.jar").toUri()).code(),
+                "inside, a missing file is said to be missing");
+    }
+
+    @Test
+    void refusesDotDotAndSymbolicLinksThatLeadOutOfTheAllowedDirectories() throws Exception {
+        ArtifactFetcher fetcher = fetcher(1 << 20, gatewayFileSources());
+        Path outside = write("outside/secret.jar");
+        Path data = dir.resolve("data");
+        URI dotDot = URI.create("file://" + data + "/../outside/secret.jar");
+        assertEquals(Code.SOURCE_NOT_ALLOWED, refused(fetcher, dotDot).code());
+        URI dotDotMissing = URI.create("file://" + data + "/../outside/no-such.jar");
+        assertEquals(Code.SOURCE_NOT_ALLOWED, refused(fetcher, dotDotMissing).code());
+        Path fileLink = Files.createSymbolicLink(data.resolve("link.jar"), outside);
+        assertEquals(Code.SOURCE_NOT_ALLOWED, refused(fetcher, fileLink.toUri()).code());
+        Path dirLink = Files.createSymbolicLink(data.resolve("linked"), outside.getParent());
+        assertEquals(Code.SOURCE_NOT_ALLOWED, refused(fetcher, dirLink.resolve("secret.jar").toUri()).code());
+        assertEquals(Code.SOURCE_NOT_ALLOWED, refused(fetcher, dirLink.resolve("no-such.jar").toUri()).code());
+
+        // links and .. that stay inside are fine: it is where the file really is that counts
+        Path inside = write("data/jars/op.jar");
+        Path innerLink = Files.createSymbolicLink(data.resolve("current.jar"), inside);
+        assertArrayEquals(body, Files.readAllBytes(fetcher.fetch(artifact(innerLink.toUri(), Optional.empty()),
+                (n, t) -> { })));
+        URI innerDotDot = URI.create("file://" + data + "/jars/../jars/op.jar");
+        assertArrayEquals(body, Files.readAllBytes(fetcher.fetch(artifact(innerDotDot, Optional.empty()),
+                (n, t) -> { })));
+    }
+
+    @Test
+    void readsAConfiguredDirectoryOnlyWhenItIsConfigured() throws Exception {
+        Path jar = write("repository/op.jar");
+        assertEquals(Code.SOURCE_NOT_ALLOWED, refused(fetcher(1 << 20, gatewayFileSources()), jar.toUri()).code(),
+                "off by default");
+        ArtifactFetcher fetcher = fetcher(1 << 20, gatewayFileSources(dir.resolve("repository").toString()));
+        assertArrayEquals(body, Files.readAllBytes(fetcher.fetch(artifact(jar.toUri(), Optional.empty()),
+                (n, t) -> { })));
+        assertEquals(Code.SOURCE_NOT_ALLOWED, refused(fetcher, write("repository-2/op.jar").toUri()).code(),
+                "a sibling whose name starts the same is another directory");
+    }
+
+    @Test
+    void refusesFileUrlsThatNameNoAbsolutePath() throws Exception {
+        ArtifactFetcher fetcher = fetcher(1 << 20, gatewayFileSources());
+        assertEquals(Code.INVALID_ARGUMENT, refused(fetcher, URI.create("file:relative.jar")).code());
+        assertEquals(Code.INVALID_ARGUMENT, refused(fetcher, URI.create("file://remote-host/op.jar")).code());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.morphgate.deployment.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -59,6 +60,11 @@ class ArtifactVerifierTest {
         bytes[bytes.length / 2] ^= 1;
         Files.write(jar, bytes);
         assertEquals(Code.HASH_MISMATCH, failure(verifier, artifact(sha, signature, "cloud-1")));
+        String message = assertThrows(DeploymentException.class,
+                () -> verifier.verify(artifact(sha, signature, "cloud-1"), jar)).getMessage();
+        assertTrue(message.contains(sha) && message.contains("do not match"), message);
+        assertFalse(message.toLowerCase().contains(ArtifactVerifier.sha256(jar)),
+                "the actual SHA-256 would let a request learn the digest of any file it can name: " + message);
         // the attacker also changed the hash in the request: the signature still gives it away
         assertEquals(Code.SIGNATURE_INVALID, failure(verifier, artifact(ArtifactVerifier.sha256(jar), signature, "cloud-1")));
     }
