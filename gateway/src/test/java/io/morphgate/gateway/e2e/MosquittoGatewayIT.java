@@ -40,8 +40,9 @@ class MosquittoGatewayIT extends GatewayOverMosquitto {
         JsonObject status = command("status", "{\"requestId\":\"%s\"}");
         JsonObject model = status.getAsJsonObject("result").getAsJsonObject("model");
         assertEquals("SERVING", model.get("state").getAsString(), status.toString());
-        assertTrue(model.getAsJsonObject("configuration").get("id").getAsString().startsWith("c-"),
-                "the low-rank operator's variants serve: " + model);
+        assertEquals("default", model.getAsJsonObject("configuration").get("id").getAsString(),
+                "no policy and no pins: the full model serves, the low-rank operator's variants are only offered: "
+                        + model);
     }
 
     @Test
