@@ -60,7 +60,7 @@ public class CompositionCorrectnessIT extends TestSupport {
         reference = new ReferenceModel(bundle("morphgate.model.fashion-mnist"));
         await("every operator bundle to register its variants, derived ones included", 60_000,
                 () -> OperatorFeatures.OPERATOR_BUNDLES.stream()
-                        .allMatch(b -> OperatorFeatures.settled(context, control, bundle(b))));
+                        .allMatch(b -> OperatorFeatures.settled(control, bundle(b))));
         descriptors = new TreeMap<>();
         subGraphs = new HashMap<>();
         Collection<ServiceReference<OperatorVariant>> refs = context.getServiceReferences(OperatorVariant.class, null);

@@ -137,7 +137,7 @@ public class DeploymentIT extends TestSupport {
         }
         Bundle operator = bundle(LOWRANK);
         ModelControl control = service(ModelControl.class, 10_000);
-        await("low-rank variants accepted", 30_000, () -> OperatorFeatures.settled(context, control, operator));
+        await("low-rank variants accepted", 30_000, () -> OperatorFeatures.settled(control, operator));
         assertTrue(control.status().variants().stream().filter(v -> v.bundleId() == operator.getBundleId())
                 .allMatch(v -> v.accepted()));
 
@@ -164,7 +164,7 @@ public class DeploymentIT extends TestSupport {
         assertEquals(before, restored.getVersion().toString());
         assertEquals(Bundle.ACTIVE, restored.getState());
         ModelControl control = service(ModelControl.class, 10_000);
-        await("low-rank variants accepted again", 30_000, () -> OperatorFeatures.settled(context, control, restored)
+        await("low-rank variants accepted again", 30_000, () -> OperatorFeatures.settled(control, restored)
                 && control.status().variants().stream().filter(v -> v.bundleId() == restored.getBundleId())
                         .allMatch(v -> v.accepted()));
     }

@@ -40,7 +40,7 @@ public class LongRunIT extends TestSupport {
         ModelControl control = service(ModelControl.class, 10_000);
         InferenceService inference = service(InferenceService.class, 10_000);
         for (String name : OPERATORS) {
-            await(name + " to settle", 60_000, () -> OperatorFeatures.settled(context, control, bundle(name)));
+            await(name + " to settle", 60_000, () -> OperatorFeatures.settled(control, bundle(name)));
         }
         SwapSoak.Result result = new SwapSoak(control, inference).run(100, 25, 2);
 

@@ -1,25 +1,21 @@
 package io.morphgate.itests;
 
+import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
 
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
+import org.osgi.service.condition.Condition;
 
 import io.morphgate.api.model.ModelControl;
 import io.morphgate.api.variant.OperatorVariant;
-import io.morphgate.api.variant.Provenance;
+import io.morphgate.api.variant.VariantProperties;
 
 /** The gateway with all five operator bundles, and how to wait until it has settled. */
 public final class OperatorFeatures {
 
     public static final List<String> OPERATOR_BUNDLES = List.of("io.morphgate.operator.lowrank",
             "io.morphgate.operator.bottleneck", "io.morphgate.operator.multibranch", "io.morphgate.operator.fire",
-            "io.morphgate.operator.depthwise");
-
-    /** The operators that also derive variants from the slot weights, in the background, all at once. */
-    public static final Set<String> DERIVING = Set.of("io.morphgate.operator.lowrank", "io.morphgate.operator.bottleneck",
             "io.morphgate.operator.depthwise");
 
     public static final String[] ALL = {"morphgate-core", "morphgate-operator-lowrank", "morphgate-operator-bottleneck",
@@ -29,28 +25,20 @@ public final class OperatorFeatures {
     }
 
     /**
-     * True once the operator bundle has registered all its variants (a deriving operator registers its derived
-     * ones together, after the others) and the backbone has a verdict on each.
+     * True once the operator bundle has said that it registered every variant it offers (derived ones, computed in the
+     * background, included: {@link VariantProperties#OFFER_COMPLETE}) and the backbone has a verdict on each.
      */
-    public static boolean settled(BundleContext context, ModelControl control, Bundle operator) {
+    public static boolean settled(ModelControl control, Bundle operator) {
         ServiceReference<?>[] services = operator.getRegisteredServices();
-        if (services == null) {
+        if (services == null || Arrays.stream(services)
+                .noneMatch(ref -> VariantProperties.OFFER_COMPLETE.equals(ref.getProperty(Condition.CONDITION_ID)))) {
             return false;
         }
-        long derived = 0;
-        for (ServiceReference<?> ref : services) {
-            Object service = context.getService(ref);
-            if (service instanceof OperatorVariant v && v.descriptor().provenance() == Provenance.DERIVED) {
-                derived++;
-            }
-            context.ungetService(ref);
-        }
-        if (DERIVING.contains(operator.getSymbolicName()) && derived == 0) {
-            return false;
-        }
+        long variants = Arrays.stream(services).filter(ref -> Arrays.asList((String[]) ref.getProperty("objectClass"))
+                .contains(OperatorVariant.class.getName())).count();
         long verdicts = control.status().variants().stream()
                 .filter(v -> v.bundleId() == operator.getBundleId() && (v.accepted() || v.refusalReason().isPresent()))
                 .count();
-        return verdicts == services.length;
+        return verdicts == variants;
     }
 }

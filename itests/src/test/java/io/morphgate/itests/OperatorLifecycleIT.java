@@ -35,7 +35,7 @@ public class OperatorLifecycleIT extends TestSupport {
         try {
             for (String name : OperatorFeatures.OPERATOR_BUNDLES) {
                 Bundle operator = bundle(name);
-                await(name + " to settle", 60_000, () -> OperatorFeatures.settled(context, control, operator));
+                await(name + " to settle", 60_000, () -> OperatorFeatures.settled(control, operator));
                 long offered = accepted(control, operator);
 
                 operator.stop();
@@ -62,7 +62,7 @@ public class OperatorLifecycleIT extends TestSupport {
 
     private void awaitReplanned(ModelControl control, Bundle operator, long expected, String step) {
         await(operator.getSymbolicName() + " to settle after " + step, 60_000, () -> expected == 0
-                ? operator.getState() != Bundle.ACTIVE : OperatorFeatures.settled(context, control, operator));
+                ? operator.getState() != Bundle.ACTIVE : OperatorFeatures.settled(control, operator));
         await(operator.getSymbolicName() + " after " + step + ": " + expected + " accepted variants and a serving "
                 + "configuration that uses only bound variants", 30_000, () -> accepted(control, operator) == expected
                         && control.status().configuration().variantBySlot().values().stream()

@@ -76,7 +76,7 @@ public class PolicyEventsIT extends TestSupport {
         bundle("io.morphgate.control.mqtt").start();
         ModelControl model = service(ModelControl.class, 20_000);
         await("the low-rank operator to settle", 120_000,
-                () -> OperatorFeatures.settled(context, model, bundle("io.morphgate.operator.lowrank")));
+                () -> OperatorFeatures.settled(model, bundle("io.morphgate.operator.lowrank")));
         List<String[]> received = new CopyOnWriteArrayList<>();
         MqttClient cloud = new MqttClient(broker, "cloud-" + UUID.randomUUID(), new MemoryPersistence());
         MqttConnectOptions options = new MqttConnectOptions();

@@ -87,7 +87,7 @@ public class PolicyIT extends TestSupport {
             lowrank.start();
         }
         await("the low-rank operator to settle, with an accuracy estimate for every variant", 120_000,
-                () -> OperatorFeatures.settled(context, control, lowrank) && control.status().variants().stream()
+                () -> OperatorFeatures.settled(control, lowrank) && control.status().variants().stream()
                         .filter(VariantState::accepted).allMatch(v -> drop(v).isPresent()));
         await("a policy decision over all the variants", 120_000, () -> lastDecision()
                 .filter(d -> d.candidates().values().stream().mapToInt(Integer::intValue).sum() == eligible().size()

@@ -160,7 +160,7 @@ public abstract class TestSupport {
         io.morphgate.api.model.ModelControl control = service(io.morphgate.api.model.ModelControl.class, 30_000);
         Bundle operator = bundle(operatorSymbolicName);
         await(operatorSymbolicName + "'s variants to settle", 120_000,
-                () -> OperatorFeatures.settled(context, control, operator));
+                () -> OperatorFeatures.settled(control, operator));
         long[] last = {control.status().generation(), System.nanoTime()};
         await("no swap for " + quietMillis + " ms", 60_000, () -> {
             long generation = control.status().generation();

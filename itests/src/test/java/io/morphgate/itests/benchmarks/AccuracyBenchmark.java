@@ -85,7 +85,7 @@ public class AccuracyBenchmark extends TestSupport {
         ModelControl control = service(ModelControl.class, 10_000);
         AccuracyEvaluator evaluator = service(AccuracyEvaluator.class, 10_000);
         await("every operator bundle to settle", 120_000, () -> OperatorFeatures.OPERATOR_BUNDLES.stream()
-                .allMatch(b -> OperatorFeatures.settled(context, control, bundle(b))));
+                .allMatch(b -> OperatorFeatures.settled(control, bundle(b))));
         // the full test set; -Dmorphgate.benchmarks.testImages=N for a quick check of the harness
         LabelledImages test = FashionMnist.read(FashionMnist.DEBIAN_DIRECTORY, FashionMnist.Split.TEST,
                 Integer.getInteger("morphgate.benchmarks.testImages", 10_000));

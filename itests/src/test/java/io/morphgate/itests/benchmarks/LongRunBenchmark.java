@@ -48,7 +48,7 @@ public class LongRunBenchmark extends TestSupport {
         ModelControl control = service(ModelControl.class, 10_000);
         InferenceService inference = service(InferenceService.class, 10_000);
         for (String name : OperatorFeatures.OPERATOR_BUNDLES) {
-            await(name + " to settle", 120_000, () -> OperatorFeatures.settled(context, control, bundle(name)));
+            await(name + " to settle", 120_000, () -> OperatorFeatures.settled(control, bundle(name)));
         }
         int swaps = Integer.getInteger("morphgate.longrun.swaps", SWAPS);
         SwapSoak.Result r = new SwapSoak(control, inference).run(swaps, SAMPLE_EVERY, 2);

@@ -127,7 +127,7 @@ public class OperatorsBenchmark extends TestSupport {
         Map<String, byte[]> graphs = new HashMap<>();
         await("every operator bundle to register its variants, derived ones included", 60_000,
                 () -> OperatorFeatures.OPERATOR_BUNDLES.stream()
-                        .allMatch(b -> OperatorFeatures.settled(context, control, bundle(b))));
+                        .allMatch(b -> OperatorFeatures.settled(control, bundle(b))));
         for (ServiceReference<OperatorVariant> ref : context.getServiceReferences(OperatorVariant.class, null)) {
             OperatorVariant v = context.getService(ref);
             descriptors.add(v.descriptor());

@@ -79,7 +79,7 @@ public class PolicyBenchmark extends TestSupport {
         configurePolicy(Map.of());
         setBudget(Map.of());
         await("all operators settled, every variant rated", 600_000, () -> OperatorFeatures.OPERATOR_BUNDLES.stream()
-                .allMatch(b -> OperatorFeatures.settled(context, control, bundle(b))) && control.status().variants()
+                .allMatch(b -> OperatorFeatures.settled(control, bundle(b))) && control.status().variants()
                 .stream().filter(VariantState::accepted).allMatch(v -> v.agreement().isPresent()
                         || v.descriptor().expectedAccuracy().isPresent()));
         int eligible = (int) control.status().variants().stream().filter(VariantState::accepted).count();

@@ -17,6 +17,24 @@ public final class VariantProperties {
      * @since 1.1
      */
     public static final String BACKBONE_ID = "morphgate.backbone.id";
+    /**
+     * The {@code osgi.condition.id} of the {@code org.osgi.service.condition.Condition} an operator registers once it
+     * has registered every variant it offers, derived ones (computed in the background after activation) included.
+     * It carries {@link #BACKBONE_ID} too, and goes when the variants go. Whoever judges a started operator bundle
+     * (the deployer's health check) waits for it instead of guessing from a quiet period when the last variant has
+     * come.
+     *
+     * @since 1.2
+     */
+    public static final String OFFER_COMPLETE = "morphgate.variants.offered";
+    /**
+     * {@code Boolean.TRUE} on every variant of an operator that registers the {@link #OFFER_COMPLETE} condition: from
+     * its first variant on, whoever judges the bundle knows to wait for that condition. Variants without it come from
+     * operators that never say when their offer is complete (API 1.1 operators).
+     *
+     * @since 1.2
+     */
+    public static final String ANNOUNCES_OFFER = "morphgate.variants.announced";
 
     private VariantProperties() {
     }

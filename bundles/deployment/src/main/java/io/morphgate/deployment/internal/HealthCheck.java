@@ -1,15 +1,19 @@
 package io.morphgate.deployment.internal;
 
+import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.ServiceReference;
+import org.osgi.service.condition.Condition;
 
 import io.morphgate.api.deployment.DeploymentException;
 import io.morphgate.api.deployment.DeploymentException.Code;
@@ -23,11 +27,17 @@ import io.morphgate.model.ModelBundleFormat;
 /**
  * Is a started bundle healthy? It must be ACTIVE. A model bundle must be judged usable by the backbone's model
  * extender (its descriptor and ONNX file read, a probe run with finite outputs). If it registers operator variants,
- * each must be accepted by the backbone. Operators register derived variants a few seconds after activation, so the check waits until the
- * bundle's variant count has not changed for {@code settle} before it judges; one refused variant fails it at once.
+ * each must be accepted by the backbone; one refused variant fails it at once. Operators register derived variants a
+ * moment after activation, and then say that their offer is complete ({@link VariantProperties#OFFER_COMPLETE}): the
+ * check judges as soon as they say so and the backbone has a verdict on every variant. Their variants announce it
+ * ({@link VariantProperties#ANNOUNCES_OFFER}), so a slow derivation is waited for, up to the timeout; if it still
+ * runs then, the variants offered so far are judged (later ones the backbone judges alone). A bundle whose variants do
+ * not announce it (an API 1.1 operator), or that registers none, is judged once its variant count has not changed for
+ * {@code settle}.
  */
 final class HealthCheck {
 
+    private static final System.Logger LOG = System.getLogger(HealthCheck.class.getName());
     private static final long POLL_MILLIS = 100;
 
     private final Supplier<Optional<ModelControl>> control;
@@ -49,7 +59,7 @@ final class HealthCheck {
         }
         long lastChange = start;
         TreeSet<String> seen = new TreeSet<>();
-        String waitingFor = "the variant count to settle";
+        String waitingFor = "the operator to complete its offer, or its variant count to settle";
         while (System.nanoTime() - deadline < 0) {
             if (bundle.getState() != Bundle.ACTIVE) {
                 throw failed(bundle, "it is no longer ACTIVE (state " + bundle.getState() + ")");
@@ -64,17 +74,26 @@ final class HealthCheck {
             if (refused.isPresent()) {
                 throw failed(bundle, refused.get());
             }
-            if (System.nanoTime() - lastChange >= settle.toNanos()) {
+            boolean complete = offerComplete(bundle);
+            if (complete || !announcesOffer(bundle) && System.nanoTime() - lastChange >= settle.toNanos()) {
                 if (ids.isEmpty()) {
                     return "ACTIVE, no operator variants";
                 }
                 List<String> pending = pending(bundle, ids);
                 if (pending.isEmpty()) {
+                    LOG.log(Level.DEBUG, "health check of {0}: {1} variants accepted {2} ms after it began ({3})",
+                            bundle.getSymbolicName(), ids.size(), (System.nanoTime() - start) / 1_000_000,
+                            complete ? "offer complete" : "variant count settled");
                     return "ACTIVE, " + ids.size() + " variants accepted";
                 }
                 waitingFor = "the backbone's verdict on " + pending;
             }
             Thread.sleep(POLL_MILLIS);
+        }
+        if (announcesOffer(bundle) && !seen.isEmpty() && pending(bundle, seen).isEmpty()) {
+            // deriving slower than the timeout is no fault of the bundle: what it offers so far is accepted
+            return "ACTIVE, " + seen.size() + " variants accepted; more were still being derived after "
+                    + timeout.toSeconds() + " s";
         }
         throw failed(bundle, "timed out after " + timeout.toSeconds() + " s waiting for " + waitingFor);
     }
@@ -114,6 +133,23 @@ final class HealthCheck {
             }
         }
         return ids;
+    }
+
+    /** True when the bundle has said it registered every variant it offers. */
+    private static boolean offerComplete(Bundle bundle) {
+        return registered(bundle)
+                .anyMatch(ref -> VariantProperties.OFFER_COMPLETE.equals(ref.getProperty(Condition.CONDITION_ID)));
+    }
+
+    /** True when the bundle's variants say it will say when its offer is complete. */
+    private static boolean announcesOffer(Bundle bundle) {
+        return registered(bundle)
+                .anyMatch(ref -> Boolean.TRUE.equals(ref.getProperty(VariantProperties.ANNOUNCES_OFFER)));
+    }
+
+    private static Stream<ServiceReference<?>> registered(Bundle bundle) {
+        ServiceReference<?>[] refs = bundle.getRegisteredServices();
+        return refs == null ? Stream.empty() : Arrays.stream(refs);
     }
 
     private Optional<String> refusal(Bundle bundle, TreeSet<String> ids) {

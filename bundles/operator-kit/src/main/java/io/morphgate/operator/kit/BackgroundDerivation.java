@@ -28,18 +28,32 @@ public final class BackgroundDerivation implements AutoCloseable {
         });
     }
 
-    /** Starts deriving; the variants go to {@code registrations} when every slot and setting is done. */
+    /** As the other {@code start}, keeping nothing: every start derives again. */
     public static <S> BackgroundDerivation start(String operator, SlotCatalog catalog, List<S> settings,
             DerivedVariants.Derivation<S> derivation, VariantRegistrations registrations) {
+        return start(operator, catalog, settings, derivation, DerivedVariantCache.none(), registrations);
+    }
+
+    /**
+     * Starts deriving (or reading what {@code cache} kept); the variants go to {@code registrations} when every slot
+     * and setting is done, and then the offer is {@linkplain VariantRegistrations#complete() complete} (also when
+     * deriving failed).
+     */
+    public static <S> BackgroundDerivation start(String operator, SlotCatalog catalog, List<S> settings,
+            DerivedVariants.Derivation<S> derivation, DerivedVariantCache cache, VariantRegistrations registrations) {
         BackgroundDerivation job = new BackgroundDerivation(operator);
         job.thread.execute(() -> {
             try {
-                List<BlockVariant> derived = DerivedVariants.forEverySlot(catalog, operator, settings, derivation);
+                List<BlockVariant> derived = DerivedVariants.forEverySlot(catalog, operator, settings, derivation,
+                        cache);
                 if (!Thread.currentThread().isInterrupted()) {
                     registrations.add(derived);
                 }
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "deriving the " + operator + " variants failed: " + e.getMessage(), e);
+            }
+            if (!Thread.currentThread().isInterrupted()) {
+                registrations.complete(); // with or without derived variants: no more will come
             }
         });
         job.thread.shutdown();

@@ -40,14 +40,22 @@ public final class DerivedVariants {
     private DerivedVariants() {
     }
 
-    /**
-     * Runs the derivation for every slot with published weights and every setting. Slots without weights are
-     * skipped; a derivation that throws is logged and skipped.
-     */
+    /** As {@link #forEverySlot(SlotCatalog, String, List, Derivation, DerivedVariantCache)}, keeping nothing. */
     public static <S> List<BlockVariant> forEverySlot(SlotCatalog catalog, String operator, List<S> settings,
             Derivation<S> derivation) {
+        return forEverySlot(catalog, operator, settings, derivation, DerivedVariantCache.none());
+    }
+
+    /**
+     * Runs the derivation for every slot with published weights and every setting, unless {@code cache} kept the
+     * variant from an earlier run; what is derived is kept. Slots without weights are skipped; a derivation that
+     * throws is logged and skipped.
+     */
+    public static <S> List<BlockVariant> forEverySlot(SlotCatalog catalog, String operator, List<S> settings,
+            Derivation<S> derivation, DerivedVariantCache cache) {
         long start = System.nanoTime();
         List<BlockVariant> variants = new ArrayList<>();
+        int kept = 0;
         for (SlotSpec slot : catalog.slots()) {
             Optional<SlotWeights> weights = catalog.weights(slot.name());
             if (weights.isEmpty()) {
@@ -55,14 +63,25 @@ public final class DerivedVariants {
                         operator, slot.name(), catalog.backboneId());
                 continue;
             }
-            List<float[]> calibration = catalog.calibrationInputs(slot.name());
+            List<float[]> calibration = null; // asked for only when a variant is derived
             for (S setting : settings) {
                 if (Thread.currentThread().isInterrupted()) {
                     LOG.log(Level.INFO, "derivation of {0} variants cancelled", operator);
                     return List.of();
                 }
+                Optional<BlockVariant> before = cache.read(catalog.backboneId(), operator, slot, setting);
+                if (before.isPresent()) {
+                    variants.add(before.get());
+                    kept++;
+                    continue;
+                }
+                if (calibration == null) {
+                    calibration = catalog.calibrationInputs(slot.name());
+                }
                 try {
-                    derivation.derive(slot, weights.get(), calibration, setting).ifPresent(variants::add);
+                    Optional<BlockVariant> derived = derivation.derive(slot, weights.get(), calibration, setting);
+                    derived.ifPresent(v -> cache.write(catalog.backboneId(), operator, slot, setting, v));
+                    derived.ifPresent(variants::add);
                 } catch (java.util.concurrent.CancellationException e) {
                     LOG.log(Level.INFO, "derivation of {0} variants cancelled", operator);
                     return List.of();
@@ -72,8 +91,8 @@ public final class DerivedVariants {
                 }
             }
         }
-        LOG.log(Level.INFO, "derived {0} {1} variants from backbone {2} in {3} ms", variants.size(), operator,
-                catalog.backboneId(), (System.nanoTime() - start) / 1_000_000);
+        LOG.log(Level.INFO, "derived {0} {1} variants from backbone {2} in {3} ms ({4} kept from an earlier run)",
+                variants.size(), operator, catalog.backboneId(), (System.nanoTime() - start) / 1_000_000, kept);
         return variants;
     }
 

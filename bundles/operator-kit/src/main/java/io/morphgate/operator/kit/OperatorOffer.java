@@ -9,7 +9,8 @@ import io.morphgate.api.slot.SlotCatalog;
 
 /**
  * What an operator component offers the backbone: its variants, registered when the component activates, and its
- * derived variants, computed in the background and registered when ready. Closing withdraws both; it is what the
+ * derived variants, computed in the background and registered when ready; then it says the offer is complete
+ * ({@link io.morphgate.api.variant.VariantProperties#OFFER_COMPLETE}). Closing withdraws all; it is what the
  * component's {@code @Deactivate} does.
  */
 public final class OperatorOffer implements AutoCloseable {
@@ -37,8 +38,13 @@ public final class OperatorOffer implements AutoCloseable {
     public static <S> OperatorOffer of(BundleContext context, String operator, SlotCatalog catalog,
             List<BlockVariant> variants, List<S> derivedSettings, DerivedVariants.Derivation<S> derivation) {
         VariantRegistrations registrations = VariantRegistrations.register(context, catalog.backboneId(), variants);
-        BackgroundDerivation background = derivedSettings.isEmpty() ? null
-                : BackgroundDerivation.start(operator, catalog, derivedSettings, derivation, registrations);
+        BackgroundDerivation background = null;
+        if (derivedSettings.isEmpty()) {
+            registrations.complete();
+        } else {
+            background = BackgroundDerivation.start(operator, catalog, derivedSettings, derivation,
+                    DerivedVariantCache.in(context), registrations);
+        }
         LOG.log(Level.INFO, "{0} operator offers {1} variants for backbone {2}{3}", operator, variants.size(),
                 catalog.backboneId(), background == null ? "" : ", and derives more in the background");
         return new OperatorOffer(registrations, background);

@@ -8,6 +8,7 @@ import java.util.List;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.condition.Condition;
 
 import io.morphgate.api.variant.OperatorVariant;
 import io.morphgate.api.variant.VariantDescriptor;
@@ -16,7 +17,9 @@ import io.morphgate.api.variant.VariantProperties;
 /**
  * The {@link OperatorVariant} services of one operator component: one registration per variant, each with the
  * {@link VariantProperties} so the backbone can bind, refuse or drop variants one by one and filter without calling
- * into the bundle. Closing unregisters them all; it is what the component's {@code @Deactivate} does.
+ * into the bundle; and, once {@linkplain #complete() complete}, the {@link VariantProperties#OFFER_COMPLETE} condition
+ * that tells the deployer's health check it has seen every variant. Closing unregisters them all; it is what the
+ * component's {@code @Deactivate} does.
  */
 public final class VariantRegistrations implements AutoCloseable {
 
@@ -25,6 +28,7 @@ public final class VariantRegistrations implements AutoCloseable {
     private final BundleContext context;
     private final String backboneId;
     private final List<ServiceRegistration<OperatorVariant>> registrations = new ArrayList<>();
+    private ServiceRegistration<Condition> offered;
     private boolean closed;
 
     private VariantRegistrations(BundleContext context, String backboneId) {
@@ -62,6 +66,24 @@ public final class VariantRegistrations implements AutoCloseable {
         }
     }
 
+    /**
+     * Says that every variant of the offer is registered: registers the {@link VariantProperties#OFFER_COMPLETE}
+     * condition. Does nothing when said before, once closed, or while the bundle stops.
+     */
+    public synchronized void complete() {
+        if (closed || offered != null) {
+            return;
+        }
+        Hashtable<String, Object> properties = new Hashtable<>();
+        properties.put(Condition.CONDITION_ID, VariantProperties.OFFER_COMPLETE);
+        properties.put(VariantProperties.BACKBONE_ID, backboneId);
+        try {
+            offered = context.registerService(Condition.class, Condition.INSTANCE, properties);
+        } catch (IllegalStateException stopping) {
+            LOG.log(Level.DEBUG, "offer not marked complete: the bundle is stopping");
+        }
+    }
+
     /** The service properties of a variant made for {@code backboneId}. */
     static Hashtable<String, Object> properties(VariantDescriptor descriptor, String backboneId) {
         Hashtable<String, Object> properties = new Hashtable<>();
@@ -69,6 +91,7 @@ public final class VariantRegistrations implements AutoCloseable {
         properties.put(VariantProperties.SLOT, descriptor.slot());
         properties.put(VariantProperties.VARIANT_ID, descriptor.id());
         properties.put(VariantProperties.OPERATOR, descriptor.kind().name());
+        properties.put(VariantProperties.ANNOUNCES_OFFER, Boolean.TRUE);
         return properties;
     }
 
@@ -89,13 +112,19 @@ public final class VariantRegistrations implements AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
-        for (ServiceRegistration<OperatorVariant> registration : registrations) {
-            try {
-                registration.unregister();
-            } catch (IllegalStateException alreadyGone) {
-                LOG.log(Level.DEBUG, "variant service already unregistered (bundle stopping)");
-            }
+        if (offered != null) {
+            unregister(offered);
+            offered = null;
         }
+        registrations.forEach(VariantRegistrations::unregister);
         registrations.clear();
+    }
+
+    private static void unregister(ServiceRegistration<?> registration) {
+        try {
+            registration.unregister();
+        } catch (IllegalStateException alreadyGone) {
+            LOG.log(Level.DEBUG, "service already unregistered (bundle stopping)");
+        }
     }
 }

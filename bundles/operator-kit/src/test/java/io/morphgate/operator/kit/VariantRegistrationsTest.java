@@ -12,6 +12,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.condition.Condition;
 
 import io.morphgate.api.slot.SlotSpec;
 import io.morphgate.api.variant.OperatorKind;
@@ -79,6 +80,24 @@ class VariantRegistrationsTest {
             assertEquals("backbone-1", second.get(VariantProperties.BACKBONE_ID));
         }
         assertEquals(2, framework.unregistered.size());
+    }
+
+    @Test
+    void completingRegistersTheOfferCompleteConditionOnceAndClosingWithdrawsIt() {
+        Framework framework = new Framework();
+        VariantRegistrations r = VariantRegistrations.register(framework.context(), "backbone-1",
+                List.of(variant("a-conv1", TestSlots.POOLED)));
+        assertEquals(Boolean.TRUE, framework.registered.get(0).get(VariantProperties.ANNOUNCES_OFFER));
+        r.complete();
+        r.complete();
+        assertEquals(2, framework.registered.size());
+        Dictionary<?, ?> offered = framework.registered.get(1);
+        assertEquals(VariantProperties.OFFER_COMPLETE, offered.get(Condition.CONDITION_ID));
+        assertEquals("backbone-1", offered.get(VariantProperties.BACKBONE_ID));
+        r.close();
+        assertEquals(List.of(offered, framework.registered.get(0)), framework.unregistered);
+        r.complete();
+        assertEquals(2, framework.registered.size(), "a closed offer is never completed");
     }
 
     @Test

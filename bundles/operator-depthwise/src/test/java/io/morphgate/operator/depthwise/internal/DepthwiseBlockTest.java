@@ -22,15 +22,13 @@ import io.morphgate.onnx.GraphCheck;
 import io.morphgate.onnx.OnnxModelIO;
 import io.morphgate.operator.kit.BlockVariant;
 import io.morphgate.operator.kit.SeededParameters;
+import io.morphgate.operator.kit.testing.FakeOperatorFramework;
 
 class DepthwiseBlockTest {
 
-    static final SlotSpec CONV1 = new SlotSpec("conv1", 0, new TensorShape(16, 28, 28), new TensorShape(32, 14, 14),
-            3, "conv3x3(16->32)+BN+ReLU+maxpool2", 0, 0);
-    static final SlotSpec CONV3 = new SlotSpec("conv3", 2, new TensorShape(32, 14, 14), new TensorShape(64, 7, 7),
-            3, "conv3x3(32->64)+BN+ReLU+maxpool2", 0, 0);
-    static final SlotSpec CONV4 = new SlotSpec("conv4", 3, new TensorShape(64, 7, 7), new TensorShape(64, 7, 7), 3,
-            "conv3x3(64->64)+BN+ReLU", 0, 0);
+    private static final SlotSpec CONV1 = FakeOperatorFramework.SLOTS.get(0);
+    private static final SlotSpec CONV3 = FakeOperatorFramework.SLOTS.get(2);
+    private static final SlotSpec CONV4 = FakeOperatorFramework.SLOTS.get(3);
 
     private static final TensorShape ARTICLE_IN = new TensorShape(3, 7, 7);
     private static final TensorShape ARTICLE_OUT = new TensorShape(128, 5, 5);
@@ -135,9 +133,7 @@ class DepthwiseBlockTest {
     }
 
     @Test
-    void aPlainSlotHasNoPoolAndAZeroMultiplierNoVariant() {
-        ModelProto graph = OnnxModelIO.read(block.variant(CONV4, 1).orElseThrow().subGraph());
-        assertEquals("Relu", graph.getGraph().getNode(graph.getGraph().getNodeCount() - 1).getOpType());
+    void aZeroMultiplierGivesNoVariant() {
         assertTrue(block.variant(CONV4, 0).isEmpty());
     }
 

@@ -1,24 +1,32 @@
 package io.morphgate.operator.fire.internal;
 
-import io.morphgate.operator.kit.testing.FakeOperatorFramework;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.Test;
+import io.morphgate.api.slot.SlotCatalog;
+import io.morphgate.api.variant.OperatorKind;
+import io.morphgate.operator.kit.testing.FakeOperatorFramework;
+import io.morphgate.operator.kit.testing.OperatorContract;
 
-class FireOperatorTest {
+/**
+ * The operator contract, for the fire operator: both squeeze ratios on the two downsampling slots only (conv2 and
+ * conv4 keep 14x14 and 7x7, which fire's closing pool would halve).
+ */
+class FireOperatorTest extends OperatorContract {
 
-    @Test
-    void offersBothSqueezeRatiosOnTheTwoDownsamplingSlotsOnly() {
-        FakeOperatorFramework framework = new FakeOperatorFramework();
-        FireOperator operator = new FireOperator(framework.context(), FakeOperatorFramework.catalog(true),
-                FakeOperatorFramework.configuration(FireConfiguration.class, Map.of()));
-        // conv2 and conv4 keep 14x14 and 7x7: fire's closing pool would halve them
-        assertEquals(List.of("fire-conv1-s0.125", "fire-conv1-s0.25", "fire-conv3-s0.125", "fire-conv3-s0.25"),
-                framework.ids());
-        operator.deactivate();
-        assertEquals(framework.ids(), framework.unregistered);
+    @Override
+    protected Runnable activate(FakeOperatorFramework framework, SlotCatalog catalog, Map<String, Object> overrides) {
+        return new FireOperator(framework.context(), catalog,
+                FakeOperatorFramework.configuration(FireConfiguration.class, overrides))::deactivate;
+    }
+
+    @Override
+    protected OperatorKind kind() {
+        return OperatorKind.FIRE;
+    }
+
+    @Override
+    protected List<String> syntheticIds() {
+        return List.of("fire-conv1-s0.125", "fire-conv1-s0.25", "fire-conv3-s0.125", "fire-conv3-s0.25");
     }
 }

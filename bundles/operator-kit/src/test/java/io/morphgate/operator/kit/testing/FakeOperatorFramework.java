@@ -2,15 +2,24 @@ package io.morphgate.operator.kit.testing;
 
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Proxy;
+import java.nio.file.Path;
+import java.util.Collections;
 import java.util.Dictionary;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+import java.util.stream.Stream;
 
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
+import org.osgi.framework.Version;
+import org.osgi.service.condition.Condition;
 
 import io.morphgate.api.slot.SlotCatalog;
 import io.morphgate.api.slot.SlotSpec;
@@ -23,10 +32,13 @@ import io.morphgate.operator.kit.SeededParameters;
 
 /**
  * What the component needs from a framework, faked: the backbone's four real slots (slots.json) with fixed-seed
- * weights, configuration from the annotation's defaults, and a bundle context that records registrations. Shared by
- * the operator bundles' unit tests (this module's test jar).
+ * weights, configuration from the annotation's defaults, and a bundle context that records registrations (each
+ * variant with its service properties, and the {@link VariantProperties#OFFER_COMPLETE} condition with the variants
+ * registered before it) and may have a data area. Shared by the operator bundles' unit tests (this module's test jar).
  */
 public final class FakeOperatorFramework {
+
+    public static final String BACKBONE_ID = "test-backbone";
 
     public static final List<SlotSpec> SLOTS = List.of(
             new SlotSpec("conv1", 0, new TensorShape(16, 28, 28), new TensorShape(32, 14, 14), 3,
@@ -38,9 +50,31 @@ public final class FakeOperatorFramework {
             new SlotSpec("conv4", 3, new TensorShape(64, 7, 7), new TensorShape(64, 7, 7), 3,
                     "conv3x3(64->64)+BN+ReLU", 0, 0));
 
+    /** The bundle's data area; null: the framework has no file system support. */
+    private final Path dataArea;
+
+    /** A framework without a bundle data area: nothing is kept from one start to the next. */
+    public FakeOperatorFramework() {
+        this(null);
+    }
+
+    /** A framework whose bundle (version 1.0.0) has its data area in {@code dataArea}. */
+    public FakeOperatorFramework(Path dataArea) {
+        this.dataArea = dataArea;
+    }
+
     /** Registered variants, in order; derived ones arrive from a background thread. */
     public final List<OperatorVariant> registered = new CopyOnWriteArrayList<>();
+    /** The service properties of each registered variant, by variant id. */
+    public final Map<String, Dictionary<String, ?>> properties = Collections.synchronizedMap(new HashMap<>());
     public final List<String> unregistered = new CopyOnWriteArrayList<>();
+    /** The offer-complete condition's properties and the ids registered before it; null until it is registered. */
+    private volatile Offered offered;
+    private volatile boolean offerWithdrawn;
+
+    /** The condition an operator registers once its offer is complete. */
+    public record Offered(Dictionary<String, ?> properties, List<String> idsBefore) {
+    }
 
     /** The backbone's slots; with weights when {@code publishesWeights}, never with calibration inputs. */
     public static SlotCatalog catalog(boolean publishesWeights) {
@@ -48,12 +82,21 @@ public final class FakeOperatorFramework {
     }
 
     /** As {@link #catalog(boolean)}, with the trained variants the model ships. */
-    public static SlotCatalog catalog(boolean publishesWeights,
-            java.util.function.Function<String, Optional<TrainedVariant>> trained) {
+    public static SlotCatalog catalog(boolean publishesWeights, Function<String, Optional<TrainedVariant>> trained) {
+        return catalog(publishesWeights, 0, trained);
+    }
+
+    /** The backbone's slots with weights and {@code count} seeded calibration inputs per slot (post-ReLU values). */
+    public static SlotCatalog catalogWithCalibration(int count) {
+        return catalog(true, count, id -> Optional.empty());
+    }
+
+    private static SlotCatalog catalog(boolean publishesWeights, int calibrationInputs,
+            Function<String, Optional<TrainedVariant>> trained) {
         return new SlotCatalog() {
             @Override
             public String backboneId() {
-                return "test-backbone";
+                return BACKBONE_ID;
             }
 
             @Override
@@ -74,7 +117,10 @@ public final class FakeOperatorFramework {
 
             @Override
             public List<float[]> calibrationInputs(String slot) {
-                return List.of();
+                SlotSpec spec = slot(slot).orElseThrow();
+                Random random = new Random(spec.index());
+                return Stream.generate(() -> postRelu(random, spec.input().elementCount())).limit(calibrationInputs)
+                        .toList();
             }
 
             @Override
@@ -89,21 +135,47 @@ public final class FakeOperatorFramework {
         };
     }
 
+    private static float[] postRelu(Random random, int size) {
+        float[] x = new float[size];
+        for (int i = 0; i < size; i++) {
+            x[i] = Math.max(0f, (float) random.nextGaussian());
+        }
+        return x;
+    }
+
     /** A configuration: the annotation's defaults, with some values overridden. */
     public static <A extends Annotation> A configuration(Class<A> type, Map<String, Object> overrides) {
         return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
                 (proxy, method, args) -> overrides.getOrDefault(method.getName(), method.getDefaultValue())));
     }
 
+    /** A bundle context that records registrations and has the data area; any other call fails the test. */
+    @SuppressWarnings("unchecked")
     public BundleContext context() {
         return (BundleContext) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {BundleContext.class},
                 (proxy, method, args) -> {
-                    OperatorVariant variant = (OperatorVariant) args[1];
-                    if (!variant.descriptor().id().equals(((Dictionary<?, ?>) args[2]).get(VariantProperties.VARIANT_ID))) {
-                        throw new AssertionError("service properties do not match " + variant);
+                    switch (method.getName()) {
+                        case "getDataFile":
+                            return dataArea == null ? null : dataArea.resolve((String) args[0]).toFile();
+                        case "getBundle":
+                            return bundle();
+                        case "registerService":
+                            break;
+                        default:
+                            throw new UnsupportedOperationException("not faked: BundleContext." + method.getName());
                     }
-                    registered.add(variant);
-                    return registration(variant.descriptor().id());
+                    Dictionary<String, ?> props = (Dictionary<String, ?>) args[2];
+                    if (args[1] instanceof OperatorVariant variant) {
+                        String id = variant.descriptor().id();
+                        properties.put(id, props);
+                        registered.add(variant);
+                        return registration(() -> unregistered.add(id));
+                    }
+                    if (args[1] instanceof Condition) {
+                        offered = new Offered(props, ids());
+                        return registration(() -> offerWithdrawn = true);
+                    }
+                    throw new UnsupportedOperationException("not an operator's service: " + args[1]);
                 });
     }
 
@@ -111,17 +183,49 @@ public final class FakeOperatorFramework {
         return registered.stream().map(v -> v.descriptor().id()).toList();
     }
 
-    /** Waits until {@code count} variants are registered (derived ones are computed in the background). */
-    public List<String> awaitIds(int count) throws InterruptedException {
+    /** The offer-complete condition, once registered. */
+    public Optional<Offered> offered() {
+        return Optional.ofNullable(offered);
+    }
+
+    /** True once the offer-complete condition was unregistered. */
+    public boolean offerWithdrawn() {
+        return offerWithdrawn;
+    }
+
+    /**
+     * Waits until the operator says its offer is complete (derived variants are computed in the background), then
+     * returns the ids registered; fails after 30 s.
+     */
+    public List<String> awaitOffer() throws InterruptedException {
         long deadline = System.nanoTime() + 30_000_000_000L;
-        while (registered.size() < count && System.nanoTime() < deadline) {
-            Thread.sleep(20);
+        while (offered == null) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("the operator did not complete its offer within 30 s; registered " + ids());
+            }
+            Thread.sleep(10);
         }
         return ids();
     }
 
-    private ServiceRegistration<?> registration(String id) {
+    private Bundle bundle() {
+        return (Bundle) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Bundle.class},
+                (proxy, method, args) -> {
+                    if (!method.getName().equals("getVersion")) {
+                        throw new UnsupportedOperationException("not faked: Bundle." + method.getName());
+                    }
+                    return new Version(1, 0, 0);
+                });
+    }
+
+    private ServiceRegistration<?> registration(Runnable unregister) {
         return (ServiceRegistration<?>) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {ServiceRegistration.class}, (proxy, method, args) -> unregistered.add(id));
+                new Class<?>[] {ServiceRegistration.class}, (proxy, method, args) -> {
+                    if (!method.getName().equals("unregister")) {
+                        throw new UnsupportedOperationException("not faked: ServiceRegistration." + method.getName());
+                    }
+                    unregister.run();
+                    return null;
+                });
     }
 }

@@ -3,24 +3,19 @@ package io.morphgate.operator.lowrank.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 import io.morphgate.api.slot.SlotSpec;
-import io.morphgate.api.slot.TensorShape;
 import io.morphgate.api.variant.OperatorKind;
 import io.morphgate.api.variant.VariantDescriptor;
-import io.morphgate.onnx.GraphCheck;
 import io.morphgate.onnx.OnnxModelIO;
+import io.morphgate.operator.kit.testing.FakeOperatorFramework;
 
 class LowRankBlockTest {
 
-    private static final SlotSpec POOLED = new SlotSpec("conv1", 0, new TensorShape(16, 28, 28),
-            new TensorShape(32, 14, 14), 3, "conv3x3(16->32)+BN+ReLU+maxpool2", 0, 0);
-    private static final SlotSpec PLAIN = new SlotSpec("conv4", 3, new TensorShape(64, 7, 7),
-            new TensorShape(64, 7, 7), 3, "conv3x3(64->64)+BN+ReLU", 0, 0);
+    private static final SlotSpec POOLED = FakeOperatorFramework.SLOTS.get(0);
+    private static final SlotSpec PLAIN = FakeOperatorFramework.SLOTS.get(3);
 
     private final LowRankBlock block = new LowRankBlock(3, 42);
 
@@ -51,11 +46,8 @@ class LowRankBlockTest {
     }
 
     @Test
-    void subGraphIsValidAndHasTheSlotsShapes() {
+    void svdBlockConvolutionsHaveNoBias() {
         ModelProto graph = OnnxModelIO.read(block.variant(POOLED, 0.25).orElseThrow().subGraph());
-        Map<String, long[]> shapes = GraphCheck.check(graph);
-        String out = graph.getGraph().getOutput(0).getName();
-        assertEquals(java.util.List.of(-1L, 32L, 14L, 14L), java.util.Arrays.stream(shapes.get(out)).boxed().toList());
         assertTrue(graph.getGraph().getNodeList().stream().noneMatch(n -> n.getInputCount() > 2 && n.getOpType().equals("Conv")),
                 "svd_block convolutions have no bias");
     }
@@ -63,12 +55,5 @@ class LowRankBlockTest {
     @Test
     void noVariantWhenTheRankTruncatesToZero() {
         assertTrue(block.variant(PLAIN, 0.01).isEmpty());
-    }
-
-    @Test
-    void sameSeedGivesTheSameWeights() {
-        byte[] a = block.variant(PLAIN, 0.5).orElseThrow().subGraph();
-        byte[] b = new LowRankBlock(3, 42).variant(PLAIN, 0.5).orElseThrow().subGraph();
-        assertEquals(java.util.Arrays.hashCode(a), java.util.Arrays.hashCode(b));
     }
 }

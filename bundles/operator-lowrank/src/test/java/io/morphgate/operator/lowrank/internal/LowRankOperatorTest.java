@@ -1,55 +1,31 @@
 package io.morphgate.operator.lowrank.internal;
 
-import io.morphgate.operator.kit.testing.FakeOperatorFramework;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.Test;
+import io.morphgate.api.slot.SlotCatalog;
+import io.morphgate.api.variant.OperatorKind;
+import io.morphgate.operator.kit.testing.DerivingOperatorContract;
+import io.morphgate.operator.kit.testing.FakeOperatorFramework;
 
-import io.morphgate.api.variant.OperatorVariant;
-import io.morphgate.api.variant.Provenance;
+/** The operator contract, for the low-rank operator: both betas on every slot. */
+class LowRankOperatorTest extends DerivingOperatorContract {
 
-class LowRankOperatorTest {
-
-    private static final List<String> SYNTHETIC = Stream.of("conv1", "conv2", "conv3", "conv4")
-            .flatMap(slot -> Stream.of("lowrank-" + slot + "-b0.5", "lowrank-" + slot + "-b0.25")).toList();
-
-    @Test
-    void offersASyntheticAndADerivedVariantPerSlotAndSettingAndWithdrawsThemOnDeactivate() throws Exception {
-        FakeOperatorFramework framework = new FakeOperatorFramework();
-        LowRankOperator operator = new LowRankOperator(framework.context(), FakeOperatorFramework.catalog(true),
-                FakeOperatorFramework.configuration(LowRankConfiguration.class, Map.of()));
-        List<String> derived = SYNTHETIC.stream().map(id -> id + "-derived").toList();
-        assertEquals(Stream.concat(SYNTHETIC.stream(), derived.stream()).toList(),
-                framework.awaitIds(SYNTHETIC.size() + derived.size()));
-        for (OperatorVariant v : framework.registered) {
-            boolean isDerived = v.descriptor().id().endsWith("-derived");
-            assertEquals(isDerived ? Provenance.DERIVED : Provenance.SYNTHETIC, v.descriptor().provenance());
-            assertTrue(v.descriptor().macs() > 0 && v.descriptor().params() > 0, v.toString());
-        }
-        operator.deactivate();
-        assertEquals(framework.ids(), framework.unregistered);
+    @Override
+    protected Runnable activate(FakeOperatorFramework framework, SlotCatalog catalog, Map<String, Object> overrides) {
+        return new LowRankOperator(framework.context(), catalog,
+                FakeOperatorFramework.configuration(LowRankConfiguration.class, overrides))::deactivate;
     }
 
-    @Test
-    void derivedVariantsCanBeTurnedOff() {
-        FakeOperatorFramework framework = new FakeOperatorFramework();
-        new LowRankOperator(framework.context(), FakeOperatorFramework.catalog(true),
-                FakeOperatorFramework.configuration(LowRankConfiguration.class, Map.of("derived", false)));
-        assertEquals(SYNTHETIC, framework.ids());
+    @Override
+    protected OperatorKind kind() {
+        return OperatorKind.LOW_RANK;
     }
 
-    @Test
-    void withoutPublishedWeightsOnlySyntheticVariants() {
-        FakeOperatorFramework framework = new FakeOperatorFramework();
-        LowRankOperator operator = new LowRankOperator(framework.context(), FakeOperatorFramework.catalog(false),
-                FakeOperatorFramework.configuration(LowRankConfiguration.class, Map.of("betas", new double[] {0.5})));
-        operator.deactivate(); // waits for the background derivation, so nothing arrives late
-        assertEquals(4, framework.ids().size());
-        assertTrue(framework.ids().stream().allMatch(id -> id.endsWith("-b0.5")), framework.ids().toString());
+    @Override
+    protected List<String> syntheticIds() {
+        return Stream.of("conv1", "conv2", "conv3", "conv4")
+                .flatMap(slot -> Stream.of("lowrank-" + slot + "-b0.5", "lowrank-" + slot + "-b0.25")).toList();
     }
 }

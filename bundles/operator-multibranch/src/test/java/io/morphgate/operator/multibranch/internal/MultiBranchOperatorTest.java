@@ -1,6 +1,5 @@
 package io.morphgate.operator.multibranch.internal;
 
-import io.morphgate.operator.kit.testing.FakeOperatorFramework;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
@@ -8,24 +7,33 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-class MultiBranchOperatorTest {
+import io.morphgate.api.slot.SlotCatalog;
+import io.morphgate.api.variant.OperatorKind;
+import io.morphgate.operator.kit.testing.FakeOperatorFramework;
+import io.morphgate.operator.kit.testing.OperatorContract;
 
-    @Test
-    void offersKernelThreeOnEverySlotByDefaultAndWithdrawsOnDeactivate() {
-        FakeOperatorFramework framework = new FakeOperatorFramework();
-        MultiBranchOperator operator = new MultiBranchOperator(framework.context(), FakeOperatorFramework.catalog(true),
-                FakeOperatorFramework.configuration(MultiBranchConfiguration.class, Map.of()));
-        assertEquals(List.of("multibranch-conv1-k3", "multibranch-conv2-k3", "multibranch-conv3-k3",
-                "multibranch-conv4-k3"), framework.ids());
-        operator.deactivate();
-        assertEquals(framework.ids(), framework.unregistered);
+/** The operator contract, for the multi-branch operator: kernel size 3 on every slot by default. */
+class MultiBranchOperatorTest extends OperatorContract {
+
+    @Override
+    protected Runnable activate(FakeOperatorFramework framework, SlotCatalog catalog, Map<String, Object> overrides) {
+        return new MultiBranchOperator(framework.context(), catalog,
+                FakeOperatorFramework.configuration(MultiBranchConfiguration.class, overrides))::deactivate;
+    }
+
+    @Override
+    protected OperatorKind kind() {
+        return OperatorKind.MULTI_BRANCH;
+    }
+
+    @Override
+    protected List<String> syntheticIds() {
+        return List.of("multibranch-conv1-k3", "multibranch-conv2-k3", "multibranch-conv3-k3", "multibranch-conv4-k3");
     }
 
     @Test
-    void kernelSizesAreConfigurable() {
-        FakeOperatorFramework framework = new FakeOperatorFramework();
-        new MultiBranchOperator(framework.context(), FakeOperatorFramework.catalog(false),
-                FakeOperatorFramework.configuration(MultiBranchConfiguration.class, Map.of("kernelSizes", new int[] {3, 5})));
+    void kernelSizesAreConfigurable() throws Exception {
+        FakeOperatorFramework framework = offer(Map.of("kernelSizes", new int[] {3, 5}));
         assertEquals(8, framework.ids().size());
         assertEquals("multibranch-conv4-k5", framework.ids().get(7));
     }
