@@ -19,6 +19,11 @@ class DepthwiseOperatorTest extends DerivingOperatorContract {
     }
 
     @Override
+    protected boolean reproducesStrides() {
+        return true;
+    }
+
+    @Override
     protected OperatorKind kind() {
         return OperatorKind.DEPTHWISE_SEPARABLE;
     }

@@ -50,6 +50,18 @@ public final class FakeOperatorFramework {
             new SlotSpec("conv4", 3, new TensorShape(64, 7, 7), new TensorShape(64, 7, 7), 3,
                     "conv3x3(64->64)+BN+ReLU", 0, 0));
 
+    /**
+     * Slots as networks exported by torch.onnx.export have them (ResNet): a 7x7 stride-2 stem, a stride-2 3x3 conv,
+     * and a 3x3 conv that feeds a residual add, so ends without ReLU.
+     */
+    public static final List<SlotSpec> EXPORTED_SLOTS = List.of(
+            new SlotSpec("stem", 0, new TensorShape(3, 32, 32), new TensorShape(16, 16, 16), 7,
+                    "conv7x7/2(3->16)+bias+ReLU", 0, 0, 2, SlotSpec.Activation.RELU, false),
+            new SlotSpec("layer2.0.conv1", 1, new TensorShape(16, 16, 16), new TensorShape(32, 8, 8), 3,
+                    "conv3x3/2(16->32)+bias+ReLU", 0, 0, 2, SlotSpec.Activation.RELU, false),
+            new SlotSpec("layer2.0.conv2", 2, new TensorShape(32, 8, 8), new TensorShape(32, 8, 8), 3,
+                    "conv3x3(32->32)+bias", 0, 0, 1, SlotSpec.Activation.NONE, false));
+
     /** The bundle's data area; null: the framework has no file system support. */
     private final Path dataArea;
 
@@ -91,7 +103,22 @@ public final class FakeOperatorFramework {
         return catalog(true, count, id -> Optional.empty());
     }
 
+    /** The {@link #EXPORTED_SLOTS} with weights and {@code count} seeded calibration inputs per slot. */
+    public static SlotCatalog exportedCatalog(int count) {
+        return catalog(EXPORTED_SLOTS, true, count, id -> Optional.empty());
+    }
+
+    /** The slot named {@code name} among {@link #SLOTS} and {@link #EXPORTED_SLOTS}. */
+    public static Optional<SlotSpec> anySlot(String name) {
+        return Stream.concat(SLOTS.stream(), EXPORTED_SLOTS.stream()).filter(s -> s.name().equals(name)).findFirst();
+    }
+
     private static SlotCatalog catalog(boolean publishesWeights, int calibrationInputs,
+            Function<String, Optional<TrainedVariant>> trained) {
+        return catalog(SLOTS, publishesWeights, calibrationInputs, trained);
+    }
+
+    private static SlotCatalog catalog(List<SlotSpec> slots, boolean publishesWeights, int calibrationInputs,
             Function<String, Optional<TrainedVariant>> trained) {
         return new SlotCatalog() {
             @Override
@@ -101,12 +128,12 @@ public final class FakeOperatorFramework {
 
             @Override
             public List<SlotSpec> slots() {
-                return SLOTS;
+                return slots;
             }
 
             @Override
             public Optional<SlotSpec> slot(String name) {
-                return SLOTS.stream().filter(s -> s.name().equals(name)).findFirst();
+                return slots.stream().filter(s -> s.name().equals(name)).findFirst();
             }
 
             @Override

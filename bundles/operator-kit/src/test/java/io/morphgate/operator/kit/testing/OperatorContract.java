@@ -63,6 +63,12 @@ public abstract class OperatorContract {
     protected abstract OperatorKind kind();
 
     /**
+     * Whether the operator's blocks reproduce a strided slot's stride (low-rank, bottleneck and depthwise do; fire and
+     * multi-branch take stride-1 slots only).
+     */
+    protected abstract boolean reproducesStrides();
+
+    /**
      * The ids of the variants the default configuration offers on the four slots, in registration order, when the
      * backbone publishes no weights.
      */
@@ -168,6 +174,46 @@ public abstract class OperatorContract {
         }
     }
 
+    /**
+     * On slots of an exported network (a 7x7 stride-2 stem, a stride-2 3x3 conv, a conv before a residual add), every
+     * variant maps the slot's input to its output, ends as the slot's layer does (ReLU, or no activation at all before
+     * the add, so it can give negative values) and runs to finite values; an operator that reproduces strides offers
+     * something for every slot, one that does not offers nothing for a strided slot.
+     */
+    @Test
+    void onSlotsOfExportedNetworksEveryVariantReproducesTheStrideAndEndsAsTheSlotDoes() throws Exception {
+        FakeOperatorFramework framework = offer(FakeOperatorFramework.exportedCatalog(4), Map.of());
+        Random random = new Random(11);
+        for (SlotSpec slot : FakeOperatorFramework.EXPORTED_SLOTS) {
+            List<OperatorVariant> forSlot = framework.registered.stream()
+                    .filter(v -> v.descriptor().slot().equals(slot.name())).toList();
+            if (reproducesStrides()) {
+                assertFalse(forSlot.isEmpty(), "no variant for " + slot);
+            } else if (slot.stride() > 1) {
+                assertTrue(forSlot.isEmpty(), "variants for a strided slot it cannot reproduce: " + forSlot);
+            }
+            for (OperatorVariant v : forSlot) {
+                ModelProto graph = OnnxModelIO.read(v.subGraph());
+                Map<String, long[]> shapes = GraphCheck.check(graph);
+                assertArrayEquals(batched(slot.output()), shapes.get(graph.getGraph().getOutput(0).getName()),
+                        v.toString());
+                String last = graph.getGraph().getNode(graph.getGraph().getNodeCount() - 1).getOpType();
+                assertEquals(slot.activation() == SlotSpec.Activation.RELU ? "Relu" : "BatchNormalization", last,
+                        v + " ends with " + last);
+                float[] x = new float[slot.input().elementCount()];
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = (float) random.nextGaussian();
+                }
+                Tensor y = ReferenceEvaluator.run(graph, new Tensor(new long[] {1, slot.input().channels(),
+                        slot.input().height(), slot.input().width()}, x));
+                assertTrue(allFinite(y.data()), v + " computes a non-finite value");
+                if (slot.activation() == SlotSpec.Activation.NONE) {
+                    assertFalse(allNonNegative(y.data()), v + " clips its output although its slot has no ReLU");
+                }
+            }
+        }
+    }
+
     @Test
     void descriptorCostsAreCountedOnTheSubGraphAndUndercutTheSlotsLayer() throws Exception {
         for (OperatorVariant v : offer(Map.of()).registered) {
@@ -213,7 +259,7 @@ public abstract class OperatorContract {
     }
 
     protected static SlotSpec slot(OperatorVariant v) {
-        return FakeOperatorFramework.SLOTS.stream().filter(s -> s.name().equals(v.descriptor().slot())).findFirst()
+        return FakeOperatorFramework.anySlot(v.descriptor().slot())
                 .orElseThrow(() -> new AssertionError(v + " targets no slot of the catalog"));
     }
 

@@ -19,6 +19,11 @@ class LowRankOperatorTest extends DerivingOperatorContract {
     }
 
     @Override
+    protected boolean reproducesStrides() {
+        return true;
+    }
+
+    @Override
     protected OperatorKind kind() {
         return OperatorKind.LOW_RANK;
     }
