@@ -111,6 +111,9 @@ public final class ModelJson {
         json.addProperty("defaultLayer", spec.defaultLayer());
         json.addProperty("defaultParams", spec.defaultParams());
         json.addProperty("defaultMacs", spec.defaultMacs());
+        json.addProperty("stride", spec.stride());
+        json.addProperty("activation", spec.activation().name());
+        json.addProperty("pooled", spec.pooled());
         return json;
     }
 

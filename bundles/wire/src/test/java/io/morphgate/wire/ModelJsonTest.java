@@ -142,7 +142,9 @@ class ModelJsonTest {
         SlotSpec spec = new SlotSpec(json.get("name").getAsString(), json.get("index").getAsInt(),
                 shape(json.get("input").getAsString()), shape(json.get("output").getAsString()),
                 json.get("kernelSize").getAsInt(), json.get("defaultLayer").getAsString(),
-                json.get("defaultParams").getAsLong(), json.get("defaultMacs").getAsLong());
+                json.get("defaultParams").getAsLong(), json.get("defaultMacs").getAsLong(),
+                json.get("stride").getAsInt(), SlotSpec.Activation.valueOf(json.get("activation").getAsString()),
+                json.get("pooled").getAsBoolean());
         return new SlotState(spec, optionalString(json.get("activeVariant")), optionalString(json.get("pinnedVariant")));
     }
 

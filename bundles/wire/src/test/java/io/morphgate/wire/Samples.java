@@ -34,9 +34,14 @@ final class Samples {
                 new ModelDescriptor.Output("logits"), List.of(), null, null, 0.91);
     }
 
+    /** Slot 0 as an exported network has it (stride 2, no activation before a residual add), the others plain. */
     static SlotState slot(String name, int index, Optional<String> active, Optional<String> pinned) {
-        return new SlotState(new SlotSpec(name, index, new TensorShape(16, 14, 14), new TensorShape(32, 14, 14), 3,
-                "Conv_" + index, 4_640, 909_440), active, pinned);
+        SlotSpec spec = index == 0
+                ? new SlotSpec(name, index, new TensorShape(16, 28, 28), new TensorShape(32, 14, 14), 3,
+                        "conv3x3/2(16->32)+bias", 4_640, 909_440, 2, SlotSpec.Activation.NONE, false)
+                : new SlotSpec(name, index, new TensorShape(16, 14, 14), new TensorShape(32, 14, 14), 3,
+                        "Conv_" + index, 4_640, 909_440);
+        return new SlotState(spec, active, pinned);
     }
 
     /** Accepted, active, measured. */
