@@ -83,7 +83,7 @@ public class ExportedNetworksIT extends TestSupport {
 
         Bundle operator = bundle(LOWRANK);
         await("the low-rank variants of all 17 slots, derived ones included", 600_000,
-                () -> OperatorFeatures.settled(context, control, operator)
+                () -> OperatorFeatures.settled(control, operator)
                         && control.status().variants().stream().filter(v -> v.bundleId() == operator.getBundleId())
                                 .map(v -> v.descriptor().slot()).distinct().count() == 17);
         phase("low-rank variants of 17 slots offered and admitted", started);
