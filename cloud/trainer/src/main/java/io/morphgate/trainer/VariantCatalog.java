@@ -55,7 +55,8 @@ final class VariantCatalog {
 
     static List<Entry> all(List<SlotSpec> slots, String backboneId) {
         List<Entry> out = new ArrayList<>();
-        LowRankDerivation lowRankDerivation = new LowRankDerivation(backboneId);
+        LowRankDerivation lowRankDerivation = new LowRankDerivation(backboneId,
+                java.util.Arrays.stream(LOW_RANK_BETAS).boxed().toList());
         BottleneckDerivation bottleneckDerivation = new BottleneckDerivation(backboneId);
         DepthwiseDerivation depthwiseDerivation = new DepthwiseDerivation(backboneId);
         LowRankBlock lowRank = new LowRankBlock(LOW_RANK_KERNEL, SEED);

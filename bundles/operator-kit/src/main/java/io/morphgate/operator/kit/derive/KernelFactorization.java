@@ -97,6 +97,27 @@ public final class KernelFactorization {
     }
 
     /**
+     * The first {@code rank} triplets of {@code f} (computed for a rank at least as large): the same as
+     * {@link #lowRank(SlotWeights, int)} at that rank, since the SVD's triplets come largest first, without
+     * decomposing the kernel again.
+     */
+    public static LowRankFactors truncate(SlotWeights w, LowRankFactors f, int rank) {
+        if (rank < 1 || rank > f.rank()) {
+            throw new IllegalArgumentException("cannot truncate rank-" + f.rank() + " factors to rank " + rank);
+        }
+        int out = w.outChannels(), in = w.inChannels(), k = w.kernelSize();
+        int cols = in * k;
+        float[] horizontal = java.util.Arrays.copyOf(f.horizontal(), rank * cols); // [rank][cols], rows largest first
+        float[] vertical = new float[out * rank * k];                               // [out][rank][k]
+        for (int o = 0; o < out; o++) {
+            System.arraycopy(f.vertical(), o * f.rank() * k, vertical, o * rank * k, rank * k);
+        }
+        LowRankFactors t = new LowRankFactors(horizontal, vertical, rank, 0);
+        return new LowRankFactors(horizontal, vertical, rank,
+                EquivalentKernel.relativeError(requireKernel(w), EquivalentKernel.of(t, out, in, k)));
+    }
+
+    /**
      * Tucker-2 (truncated HOSVD over the two channel modes): the output and input channel spaces are each reduced to
      * their {@code rank} dominant directions, and the core is the kernel projected onto both bases. The spatial
      * modes are left whole, which is what the 1x1-kxk-1x1 bottleneck can represent.

@@ -29,6 +29,20 @@ class KernelFactorizationTest {
     }
 
     @Test
+    void truncatingHigherRankFactorsGivesTheLowerRankFactorisation() {
+        LowRankFactors high = KernelFactorization.lowRank(w, 8);
+        for (int rank : new int[] {8, 5, 1}) {
+            LowRankFactors direct = KernelFactorization.lowRank(w, rank);
+            LowRankFactors truncated = KernelFactorization.truncate(w, high, rank);
+            assertEquals(rank, truncated.rank());
+            assertArrayEquals(direct.horizontal(), truncated.horizontal(), 1e-6f);
+            assertArrayEquals(direct.vertical(), truncated.vertical(), 1e-6f);
+            assertEquals(direct.relativeKernelError(), truncated.relativeKernelError(), 1e-9);
+        }
+        assertThrows(IllegalArgumentException.class, () -> KernelFactorization.truncate(w, high, 9));
+    }
+
+    @Test
     void lowRankErrorDecreasesWithRank() {
         double previous = Double.POSITIVE_INFINITY;
         for (int rank = 1; rank <= Math.min(OUT * K, IN * K); rank++) {

@@ -21,9 +21,18 @@ import io.morphgate.operator.kit.derive.KernelFactorization.LowRankFactors;
 public final class LowRankDerivation implements DerivedVariants.Derivation<Double> {
 
     private final String backboneId;
+    private final List<Double> betas;
+    /**
+     * The current slot's factors at the largest rank its betas need: the slots are derived one after the other, every
+     * beta of a slot in turn, so one SVD per slot serves all its betas (truncated), and only one slot's are held.
+     */
+    private String factoredSlot;
+    private LowRankFactors largest;
 
-    public LowRankDerivation(String backboneId) {
+    /** {@code betas}: all the betas this derivation will be asked for (the SVD is done once per slot for them all). */
+    public LowRankDerivation(String backboneId, List<Double> betas) {
         this.backboneId = backboneId;
+        this.betas = List.copyOf(betas);
     }
 
     @Override
@@ -33,7 +42,7 @@ public final class LowRankDerivation implements DerivedVariants.Derivation<Doubl
         if (rank < 1) {
             return Optional.empty();
         }
-        LowRankFactors f = KernelFactorization.lowRank(weights, rank);
+        LowRankFactors f = factors(slot, weights, rank);
         int in = weights.inChannels();
         int out = weights.outChannels();
         int k = weights.kernelSize();
@@ -45,5 +54,17 @@ public final class LowRankDerivation implements DerivedVariants.Derivation<Doubl
                 "rank", String.valueOf(rank));
         return Optional.of(DerivedVariants.of(id, OperatorKind.LOW_RANK, slot, hyperParameters, "closed-form SVD",
                 backboneId, f.relativeKernelError(), result));
+    }
+
+    private synchronized LowRankFactors factors(SlotSpec slot, SlotWeights weights, int rank) {
+        if (!slot.name().equals(factoredSlot) || largest == null || largest.rank() < rank) {
+            int most = rank;
+            for (double beta : betas) {
+                most = Math.max(most, LowRankBlock.rank(slot, beta));
+            }
+            largest = KernelFactorization.lowRank(weights, most);
+            factoredSlot = slot.name();
+        }
+        return rank == largest.rank() ? largest : KernelFactorization.truncate(weights, largest, rank);
     }
 }

@@ -42,7 +42,7 @@ public class LowRankOperator {
         variants = TrainedVariants.preferTrained(catalog, variants);
         offer = OperatorOffer.of(context, "low-rank", catalog, variants,
                 config.derived() ? Arrays.stream(config.betas()).boxed().toList() : List.of(),
-                new LowRankDerivation(catalog.backboneId()));
+                new LowRankDerivation(catalog.backboneId(), Arrays.stream(config.betas()).boxed().toList()));
     }
 
     @Deactivate

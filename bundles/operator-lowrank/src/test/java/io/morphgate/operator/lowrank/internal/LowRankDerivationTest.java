@@ -19,7 +19,7 @@ class LowRankDerivationTest {
     private static final SlotSpec CONV2 = FakeOperatorFramework.SLOTS.get(1);
     private static final SlotWeights WEIGHTS = new SeededParameters(5).slotWeights(CONV2);
 
-    private final LowRankDerivation derivation = new LowRankDerivation("backbone-7");
+    private final LowRankDerivation derivation = new LowRankDerivation("backbone-7", List.of(0.5, 0.25));
 
     @Test
     void splitsTheKernelByClosedFormSvd() {
