@@ -8,6 +8,8 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -18,8 +20,9 @@ import com.hivemq.migration.meta.PersistenceType;
 
 /**
  * The MQTT broker a gateway runs when no external one is configured: HiveMQ Community Edition (embedded, MQTT 3.1,
- * 3.1.1 and 5) on the launcher's class path, started before the framework and stopped after it, so the control
- * bundle always finds it. Sessions, queued QoS 1/2 messages and retained messages persist under the given folder.
+ * 3.1.1 and 5) on the launcher's class path, started while the framework starts (the MQTT links retry their first
+ * connect until it listens; "ready" waits for it) and stopped after the framework, so the control bundle's last
+ * publications still go out. Sessions, queued QoS 1/2 messages and retained messages persist under the given folder.
  * Anonymous clients are accepted (HiveMQ's embedded default when no security extension is present), which is why
  * BrokerSettings lets it listen on loopback only.
  *
@@ -40,22 +43,44 @@ final class EmbeddedBroker implements AutoCloseable {
      */
     static final int PERSISTENCE_BUCKETS = 1;
 
+    /**
+     * How long HiveMQ's persistence accepts writes once its shutdown began, before it closes its stores (HiveMQ's
+     * default: 2000 ms, all of it waited at every stop). The launcher stops the broker after the framework, when
+     * the gateway's clients have disconnected, and HiveMQ closes every connection before its persistence: no write
+     * is left to wait for.
+     */
+    static final int PERSISTENCE_SHUTDOWN_GRACE_MILLIS = 100;
+
     /** Where the Moquette 0.17 broker of earlier releases kept its state, in the same folder. */
     private static final String MOQUETTE_STORE = "moquette_store.h2";
 
     private final EmbeddedHiveMQ hive;
     private final String host;
     private final int port;
-    private volatile boolean running;
+    private final CompletableFuture<Void> started;
+    private boolean running;
+    private boolean closed;
 
-    private EmbeddedBroker(EmbeddedHiveMQ hive, String host, int port) {
+    private EmbeddedBroker(EmbeddedHiveMQ hive, String host, int port, CompletableFuture<Void> started) {
         this.hive = hive;
         this.host = host;
         this.port = port;
+        this.started = started;
     }
 
-    /** Starts a broker on settings.host():settings.port() (0: any free port); its state lives in dir. */
+    /** Starts a broker on settings.host():settings.port() (0: any free port) and waits until it listens. */
     static EmbeddedBroker start(BrokerSettings settings, Path dir) throws IOException {
+        EmbeddedBroker broker = startInBackground(settings, dir);
+        broker.awaitStarted();
+        return broker;
+    }
+
+    /**
+     * Starts a broker on HiveMQ's own thread and returns at once: its port and URL are known now, it listens once
+     * {@link #awaitStarted()} returns. The launcher starts the framework meanwhile (the MQTT links retry their first
+     * connect), which saves most of the broker's start time.
+     */
+    static EmbeddedBroker startInBackground(BrokerSettings settings, Path dir) throws IOException {
         int port = settings.port() != 0 ? settings.port() : freePort(settings.host());
         if (Files.exists(dir.resolve(MOQUETTE_STORE))) {
             LOG.log(Level.WARNING, dir.resolve(MOQUETTE_STORE) + " is left from the Moquette broker of earlier "
@@ -73,23 +98,44 @@ final class EmbeddedBroker implements AutoCloseable {
                 // its logging goes through SLF4J to java.util.logging like everything else; no Logback
                 .withoutLoggingBootstrap()
                 .build();
-        EmbeddedBroker broker = new EmbeddedBroker(hive, settings.host(), port);
+        return new EmbeddedBroker(hive, settings.host(), port, hive.start());
+    }
+
+    /**
+     * Waits until the broker listens; on a failure it is closed and the exception says why. Idempotent. The lock is
+     * not held while waiting, so close() (the shutdown hook) is never held up by a start.
+     */
+    void awaitStarted() throws IOException {
         try {
-            hive.start().get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            closeQuietly(hive);
+            started.get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException | CancellationException e) {
+            abandon();
             Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-            throw new IOException("cannot start the embedded MQTT broker on " + settings.host() + ":" + port + " ("
+            throw new IOException("cannot start the embedded MQTT broker on " + host + ":" + port + " ("
                     + cause.getMessage() + "; port in use? pass --broker-port, or broker.mode=external in "
                     + "conf/broker.properties)", cause);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            closeQuietly(hive);
+            abandon();
             throw new IOException("interrupted while the embedded MQTT broker was starting", e);
         }
-        broker.running = true;
-        LOG.log(Level.INFO, "embedded MQTT broker listening on " + settings.host() + ":" + port);
-        return broker;
+        synchronized (this) {
+            if (closed) {
+                throw new IOException("the embedded MQTT broker was closed while it started");
+            }
+            if (!running) {
+                running = true;
+                LOG.log(Level.INFO, "embedded MQTT broker listening on " + host + ":" + port);
+            }
+        }
+    }
+
+    /** After a failed start: releases what HiveMQ holds, without stopping what never ran. */
+    private synchronized void abandon() {
+        if (!closed) {
+            closed = true;
+            closeQuietly(hive);
+        }
     }
 
     /** HiveMQ's config.xml for these settings and this port. */
@@ -122,14 +168,16 @@ final class EmbeddedBroker implements AutoCloseable {
     /**
      * HiveMQ's process-wide persistence settings (static, read when a broker starts): every store in Xodus (pure
      * Java) rather than RocksDB for payloads and retained messages, so no native library is unpacked and loaded,
-     * and one bucket per store (see {@link #PERSISTENCE_BUCKETS}). The RocksDB jar stays on the class path only
-     * because HiveMQ's configuration class refers to its types.
+     * one bucket per store (see {@link #PERSISTENCE_BUCKETS}), and a short shutdown grace period (see
+     * {@link #PERSISTENCE_SHUTDOWN_GRACE_MILLIS}). The RocksDB jar stays on the class path only because HiveMQ's
+     * configuration class refers to its types.
      */
     private static void tunePersistence() {
         InternalConfigurations.PAYLOAD_PERSISTENCE_TYPE.set(PersistenceType.FILE);
         InternalConfigurations.RETAINED_MESSAGE_PERSISTENCE_TYPE.set(PersistenceType.FILE);
         InternalConfigurations.PERSISTENCE_BUCKET_COUNT.set(PERSISTENCE_BUCKETS);
         InternalConfigurations.PAYLOAD_PERSISTENCE_BUCKET_COUNT.set(PERSISTENCE_BUCKETS);
+        InternalConfigurations.PERSISTENCE_SHUTDOWN_GRACE_PERIOD_MSEC.set(PERSISTENCE_SHUTDOWN_GRACE_MILLIS);
     }
 
     /** A port that was free a moment ago (HiveMQ cannot listen on port 0 and report the port it got). */
@@ -147,10 +195,14 @@ final class EmbeddedBroker implements AutoCloseable {
         return "tcp://" + host + ":" + port;
     }
 
-    /** Stops the broker (idempotent); HiveMQ closes its persistence before returning. */
+    /**
+     * Stops the broker, started or still starting (idempotent); HiveMQ closes its persistence before returning.
+     * Most of the time left is HiveMQ's Netty shutdown, which waits a fixed quiet period of 2 s.
+     */
     @Override
     public synchronized void close() {
-        if (running) {
+        if (!closed) {
+            closed = true;
             running = false;
             try {
                 hive.stop().get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);

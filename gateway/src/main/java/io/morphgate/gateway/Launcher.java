@@ -168,7 +168,7 @@ public final class Launcher implements Callable<Integer> {
         Thread hook = new Thread(() -> stopAll(gateway, broker, stopTimeout), "morphgate-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         StopSignals.install(() -> gateway.stop(Duration.ZERO));
-        Integer failed = startGateway(gateway, selected, defaults, stopTimeout);
+        Integer failed = startGateway(gateway, broker, selected, defaults, stopTimeout);
         if (failed != null) {
             closeBroker(broker);
             return failed;
@@ -188,12 +188,19 @@ public final class Launcher implements Callable<Integer> {
     }
 
     /** Null when the gateway is ready, else the exit code. */
-    private Integer startGateway(Gateway gateway, List<FeatureDescriptor> selected, ConfigurationApplier defaults,
-            Duration stopTimeout) {
+    private Integer startGateway(Gateway gateway, EmbeddedBroker broker, List<FeatureDescriptor> selected,
+            ConfigurationApplier defaults, Duration stopTimeout) {
         try {
             List<Bundle> active = gateway.start(selected, repository(), defaults);
+            if (broker != null) {
+                broker.awaitStarted();
+            }
             LOG.log(Level.INFO, "Morphgate ready in " + sinceJvmStart() + " ms (" + active.size() + " bundles active)");
             return null;
+        } catch (IOException e) {
+            LOG.log(Level.ERROR, "embedded MQTT broker failed to start: " + e.getMessage());
+            gateway.stop(stopTimeout);
+            return EXIT_START_FAILED;
         } catch (ProvisioningException | BundleException | RuntimeException e) {
             if (gateway.stopRequested()) {
                 LOG.log(Level.INFO, "stopped while starting");
@@ -263,12 +270,12 @@ public final class Launcher implements Callable<Integer> {
         return props;
     }
 
-    /** The embedded broker, or null when the settings name an external one. */
+    /** The embedded broker, starting while the framework starts, or null when the settings name an external one. */
     private EmbeddedBroker startBroker(BrokerSettings settings) throws IOException {
         if (settings.mode() != BrokerSettings.Mode.EMBEDDED) {
             return null;
         }
-        return EmbeddedBroker.start(settings, dataDir.resolve("broker"));
+        return EmbeddedBroker.startInBackground(settings, dataDir.resolve("broker"));
     }
 
     private static boolean stopAll(Gateway gateway, EmbeddedBroker broker, Duration timeout) {

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,6 +50,28 @@ class EmbeddedBrokerTest {
             assertEquals("{\"online\":true}", new String(state.getPayload(), StandardCharsets.UTF_8));
             assertTrue(state.isRetained(), "a stored retained message carries RETAIN=1 (MQTT-3.3.1-8)");
             cloud.disconnect();
+        }
+    }
+
+    @Test
+    void aBrokerStartedInTheBackgroundHasItsUrlAtOnceAndServesOnceStarted() throws Exception {
+        try (EmbeddedBroker broker = EmbeddedBroker.startInBackground(settings(0), dataDir)) {
+            assertEquals("tcp://127.0.0.1:" + broker.port(), broker.url(), "the URL is known before it listens");
+            broker.awaitStarted();
+            MqttClient client = connect(broker.url(), "gw-test", true, null);
+            assertTrue(client.isConnected());
+            client.disconnect();
+            broker.awaitStarted(); // idempotent
+        }
+    }
+
+    @Test
+    void aBrokerClosedWhileStartingReleasesItsPort() throws Exception {
+        EmbeddedBroker broker = EmbeddedBroker.startInBackground(settings(0), dataDir);
+        broker.close();
+        assertThrows(IOException.class, broker::awaitStarted);
+        try (ServerSocket again = new ServerSocket(broker.port(), 1, InetAddress.getLoopbackAddress())) {
+            assertEquals(broker.port(), again.getLocalPort());
         }
     }
 

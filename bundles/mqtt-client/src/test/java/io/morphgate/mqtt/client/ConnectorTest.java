@@ -1,9 +1,14 @@
 package io.morphgate.mqtt.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.OutputStream;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Path;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -39,6 +44,46 @@ class ConnectorTest {
             client.close(true);
         } finally {
             scheduler.shutdownNow();
+        }
+    }
+
+    @Test
+    void closeWaitsForTheConnectUnderWaySoThatTheClientCanBeDisconnectedAndClosed() throws Exception {
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Thread slowBroker = new Thread(() -> answerConnectLate(server, 1_000));
+            slowBroker.start();
+            BrokerSettings settings = BrokerSettings.of("tcp://127.0.0.1:" + server.getLocalPort(), "gw-1", "", "",
+                    "", 30, name -> null);
+            MqttAsyncClient client = new MqttAsyncClient(settings.brokerUrl(), "slow-client", new MemoryPersistence());
+            Connector connector = new Connector(client, ClientOptions.of(settings), scheduler, "test link");
+            connector.start();
+            Thread.sleep(200); // the CONNECT is sent; the CONNACK comes 1 s after it
+
+            connector.close();
+
+            assertTrue(client.isConnected(), "close() returned while the client was still connecting");
+            client.disconnect(1_000).waitForCompletion(2_000);
+            client.close(true); // Paho refuses this (32110) while a connect is under way
+            slowBroker.join(5_000);
+        } finally {
+            scheduler.shutdownNow();
+        }
+    }
+
+    /** A broker that reads the CONNECT and accepts it after delayMillis, then waits for the client to hang up. */
+    private static void answerConnectLate(ServerSocket server, long delayMillis) {
+        try (Socket socket = server.accept()) {
+            socket.getInputStream().read(new byte[256]);
+            Thread.sleep(delayMillis);
+            OutputStream out = socket.getOutputStream();
+            out.write(new byte[] {0x20, 0x02, 0x00, 0x00}); // CONNACK, session not present, accepted
+            out.flush();
+            while (socket.getInputStream().read() >= 0) {
+                // DISCONNECT, then end of stream
+            }
+        } catch (IOException | InterruptedException e) {
+            // the test's assertions report what went wrong
         }
     }
 
