@@ -52,6 +52,13 @@ class EmbeddedBrokerGatewayIT {
                 JsonObject status = command(connection, cloud, "status", "{\"requestId\":\"s-1\"}");
                 assertEquals("SERVING", status.getAsJsonObject("result").getAsJsonObject("model").get("state")
                         .getAsString(), status.toString());
+                // the operator registers its variants a moment after the model serves: pin once it is offered
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+                for (int i = 0; !offered(command(connection, cloud, "variants",
+                        "{\"requestId\":\"v-" + i + "\"}"), "lowrank-conv2-b0.25"); i++) {
+                    assertTrue(System.nanoTime() < deadline, "lowrank-conv2-b0.25 never accepted\n" + gateway.logText());
+                    Thread.sleep(500);
+                }
                 JsonObject pinned = command(connection, cloud, "pin",
                         "{\"requestId\":\"p-1\",\"slot\":\"conv2\",\"variantId\":\"lowrank-conv2-b0.25\"}");
                 assertEquals("lowrank-conv2-b0.25", pinned.getAsJsonObject("result").getAsJsonObject("configuration")
@@ -67,6 +74,13 @@ class EmbeddedBrokerGatewayIT {
             }
             assertEquals(0, gateway.stop());
         }
+    }
+
+    /** Whether a {@code variants} reply lists {@code id} as accepted. */
+    private static boolean offered(JsonObject reply, String id) {
+        JsonObject result = reply.getAsJsonObject("result");
+        return result != null && result.getAsJsonArray("variants").asList().stream().map(v -> v.getAsJsonObject())
+                .anyMatch(v -> v.get("id").getAsString().equals(id) && v.get("accepted").getAsBoolean());
     }
 
     /** The embedded broker starts with the gateway; retry mosquitto_sub until it listens. */
