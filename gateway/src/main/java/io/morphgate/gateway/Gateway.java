@@ -18,6 +18,7 @@ import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.util.tracker.ServiceTracker;
 
+import io.morphgate.model.ModelBundleFormat;
 import io.morphgate.wire.BundleStates;
 
 /**
@@ -42,6 +43,47 @@ final class Gateway {
 
     BundleContext context() {
         return framework.getBundleContext();
+    }
+
+    /** The interface the backbone registers the serving model's slot catalog under (checked in GatewayTest). */
+    static final String SLOT_CATALOG = "io.morphgate.api.slot.SlotCatalog";
+
+    /**
+     * Whether a model is to serve: a model file named on the command line ({@code localModel}), or a model bundle
+     * installed (one with the {@value ModelBundleFormat#HEADER} header).
+     */
+    boolean expectsModel(boolean localModel) {
+        return localModel || Arrays.stream(context().getBundles())
+                .anyMatch(b -> b.getHeaders().get(ModelBundleFormat.HEADER) != null);
+    }
+
+    /**
+     * Waits until a model serves (the backbone registers the serving model's slot catalog with its id), at most
+     * {@code timeout}; the model's id, or null when none serves by then.
+     */
+    String awaitServingModel(Duration timeout) throws InterruptedException {
+        String filter = "(&(" + org.osgi.framework.Constants.OBJECTCLASS + "=" + SLOT_CATALOG + ")("
+                + io.morphgate.api.slot.SlotCatalog.MODEL_ID + "=*))";
+        ServiceTracker<Object, Object> tracker;
+        try {
+            tracker = new ServiceTracker<>(context(), context().createFilter(filter), null);
+        } catch (org.osgi.framework.InvalidSyntaxException e) {
+            throw new IllegalStateException(filter, e);
+        }
+        tracker.open(true);
+        try {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline) {
+                ServiceReference<Object> ref = tracker.getServiceReference();
+                if (ref != null) {
+                    return String.valueOf(ref.getProperty(io.morphgate.api.slot.SlotCatalog.MODEL_ID));
+                }
+                Thread.sleep(50);
+            }
+            return null;
+        } finally {
+            tracker.close();
+        }
     }
 
     /**

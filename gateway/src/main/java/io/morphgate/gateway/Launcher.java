@@ -112,6 +112,8 @@ public final class Launcher implements Callable<Integer> {
 
     private static final String EVALUATION_FEATURE = "morphgate-evaluation";
     private static final String DEMO_FEATURE = "morphgate-demo";
+    /** How long "ready" waits for the model to serve. */
+    private static final Duration MODEL_WAIT = Duration.ofSeconds(120);
     /** Framework properties the control bundle reads: where the broker is, and the gateway's id in the topics. */
     static final String BROKER_URL_PROPERTY = "morphgate.broker.url";
     static final String GATEWAY_ID_PROPERTY = "morphgate.gateway.id";
@@ -195,8 +197,22 @@ public final class Launcher implements Callable<Integer> {
             if (broker != null) {
                 broker.awaitStarted();
             }
-            LOG.log(Level.INFO, "Morphgate ready in " + sinceJvmStart() + " ms (" + active.size() + " bundles active)");
+            // ready means serving: when a model is to serve, wait for it (the backbone loads it in the background)
+            String model = null;
+            if (gateway.expectsModel(modelFile != null)) {
+                model = gateway.awaitServingModel(MODEL_WAIT);
+                if (model == null) {
+                    LOG.log(Level.WARNING, "no model serves " + MODEL_WAIT.toSeconds() + " s after the start (see the"
+                            + " backbone's log); ready without one");
+                }
+            }
+            LOG.log(Level.INFO, "Morphgate ready in " + sinceJvmStart() + " ms (" + active.size() + " bundles active"
+                    + (model != null ? ", model " + model + " serving" : ", no model serving") + ")");
             return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            LOG.log(Level.INFO, "stopped while starting");
+            return gateway.stop(stopTimeout) ? EXIT_OK : EXIT_START_FAILED;
         } catch (IOException e) {
             LOG.log(Level.ERROR, "embedded MQTT broker failed to start: " + e.getMessage());
             gateway.stop(stopTimeout);

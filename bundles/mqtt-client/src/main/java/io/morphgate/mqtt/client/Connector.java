@@ -95,7 +95,7 @@ public final class Connector {
         if (closed) {
             return;
         }
-        boolean starting = e.getCause() instanceof ConnectException
+        boolean starting = refused(e)
                 && System.nanoTime() - startedNanos < TimeUnit.MILLISECONDS.toNanos(BROKER_STARTING_MILLIS);
         long waitMillis = starting ? BROKER_STARTING_RETRY_MILLIS : backoffMillis;
         long nextBackoff = starting ? backoffMillis : next(backoffMillis);
@@ -112,6 +112,16 @@ public final class Connector {
         } catch (java.util.concurrent.RejectedExecutionException stopped) {
             // the link is closing: its scheduler no longer takes work
         }
+    }
+
+    /** Whether nothing listened: a ConnectException anywhere in the chain (Paho wraps it once or twice). */
+    static boolean refused(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ConnectException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The wait after {@code backoffMillis}: twice as long, at most {@link #MAX_BACKOFF_MILLIS}. */

@@ -88,6 +88,16 @@ class ConnectorTest {
     }
 
     @Test
+    void aRefusedConnectionIsRecognisedHoweverPahoWrapsIt() {
+        java.net.ConnectException refused = new java.net.ConnectException("Connection refused");
+        assertTrue(Connector.refused(new org.eclipse.paho.client.mqttv3.MqttException(32103, refused)));
+        assertTrue(Connector.refused(new org.eclipse.paho.client.mqttv3.MqttException(0,
+                new org.eclipse.paho.client.mqttv3.MqttException(32103, refused))));
+        assertTrue(!Connector.refused(new org.eclipse.paho.client.mqttv3.MqttException(32103,
+                new java.net.SocketTimeoutException("connect timed out"))));
+    }
+
+    @Test
     void theBackoffDoublesUpToAMinute() {
         assertEquals(2_000, Connector.next(Connector.FIRST_BACKOFF_MILLIS));
         assertEquals(60_000, Connector.next(40_000));
