@@ -58,6 +58,11 @@ $routes  ]
 }
 mqtt {
   listen: $host:$(( mqtt_base + i ))
+  # NATS 2.9 sizes the MQTT streams (sessions, messages, retained) by the routes it knows when the first MQTT client
+  # connects: often 2 on a cluster just started, and a stream of 2 replicas has no quorum once a node is lost. Say 3.
+  stream_replicas: 3
+  # the JetStream consumer behind each QoS 1 subscription: replicated too, or a node's loss stalls its subscriptions
+  consumer_replicas: 3
   # how long the server waits for a QoS 1 PUBACK from a client before redelivering
   ack_wait: "30s"
 }
@@ -78,7 +83,8 @@ start_node() {
   if [ -n "$(pid_of "$node")" ]; then echo "$node already running (pid $(pid_of "$node"))"; return; fi
   mkdir -p "$dir/$node/jetstream"
   config "$node" > "$dir/$node/nats.conf"
-  nats-server -c "$dir/$node/nats.conf" -l "$dir/$node/nats.log" &
+  # detached from our stdout/stderr: a caller reading them to the end would otherwise wait for the server
+  nats-server -c "$dir/$node/nats.conf" -l "$dir/$node/nats.log" </dev/null >>"$dir/$node/nats.out" 2>&1 &
   disown
 }
 

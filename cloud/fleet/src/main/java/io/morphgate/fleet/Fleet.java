@@ -1,0 +1,29 @@
+package io.morphgate.fleet;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The fleet's command line: the long-running controller ({@code serve}), what it knows ({@code gateways}), groups,
+ * budget rollouts in waves ({@code deploy}, {@code status}, {@code abort}), and a simulator of many gateways.
+ */
+@Command(name = "morphgate-fleet", mixinStandardHelpOptions = true, version = "Morphgate fleet",
+        description = "Keeps an inventory of Morphgate gateways and rolls budgets out to them in waves, over a "
+                + "clustered MQTT broker; simulates gateways for tests.",
+        subcommands = {ServeCommand.class, GatewaysCommand.class, GroupCommand.class, SimulateCommand.class})
+public final class Fleet {
+
+    static final int EXIT_OK = 0;
+    static final int EXIT_FAILED = 1;
+
+    private Fleet() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    static CommandLine commandLine() {
+        return new CommandLine(Fleet.class);
+    }
+}
