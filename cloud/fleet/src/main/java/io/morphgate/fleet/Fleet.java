@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
 @Command(name = "morphgate-fleet", mixinStandardHelpOptions = true, version = "Morphgate fleet",
         description = "Keeps an inventory of Morphgate gateways and rolls budgets out to them in waves, over a "
                 + "clustered MQTT broker; simulates gateways for tests.",
-        subcommands = {ServeCommand.class, GatewaysCommand.class, GroupCommand.class, SimulateCommand.class})
+        subcommands = {ServeCommand.class, GatewaysCommand.class, GroupCommand.class, DeployCommand.class,
+                RolloutStatusCommand.class, AbortCommand.class, SimulateCommand.class})
 public final class Fleet {
 
     static final int EXIT_OK = 0;

@@ -17,8 +17,11 @@ import java.util.logging.Logger;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 import com.google.gson.JsonObject;
@@ -28,16 +31,20 @@ import io.morphgate.fleet.inventory.Database;
 import io.morphgate.fleet.inventory.GatewayRecord;
 import io.morphgate.fleet.inventory.Inventory;
 import io.morphgate.fleet.mqtt.BrokerSettings;
+import io.morphgate.fleet.rollout.RolloutStore;
 import io.morphgate.fleet.simulator.Behaviour;
 import io.morphgate.fleet.simulator.SimulatedGateway;
 import io.morphgate.fleet.simulator.Simulation;
 
 /**
  * The fleet on a real 3-node NATS cluster (nats-cluster.sh): 150 simulated gateways and the controller with an H2
- * file database. The inventory lists them all with their model and budget; a crashed gateway goes offline and comes
- * back; with one node killed, everyone reconnects and the inventory and commands keep working.
+ * file database. A budget rollout whose canary turns unhealthy aborts and rolls back; a rollout resumes after a
+ * controller restart without sending a step twice; the inventory lists every gateway with its model and budget; a
+ * crashed gateway goes offline and comes back; with one node killed, everyone reconnects and the inventory and
+ * commands keep working.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FleetClusterTest {
 
     private static final Logger LOG = Logger.getLogger(FleetClusterTest.class.getName());
@@ -50,6 +57,7 @@ class FleetClusterTest {
     private Simulation simulation;
     private FleetController controller;
     private Database database;
+    private BrokerSettings broker;
 
     @BeforeAll
     void start() throws Exception {
@@ -61,7 +69,7 @@ class FleetClusterTest {
         mqtt.addHandler(handler);
         mqtt.setUseParentHandlers(false);
         cluster = NatsCluster.start(dir.resolve("nats"));
-        BrokerSettings broker = new BrokerSettings(cluster.servers(), null, null, 5);
+        broker = new BrokerSettings(cluster.servers(), null, null, 5);
         database = Database.open(Database.h2Url(dir.resolve("db")), "fleet", "");
         long t0 = System.nanoTime();
         controller = FleetController.start(database, broker, "fleet-test-controller", 60_000);
@@ -82,11 +90,85 @@ class FleetClusterTest {
         }
     }
 
-    @Test
-    void inventoryListsEveryGatewayThenSurvivesANodeKilled() throws Exception {
+    private void awaitFullInventory() throws Exception {
         awaitInventory("all online with model and budget", 60, rows -> rows.size() == GATEWAYS
                 && rows.stream().allMatch(g -> g.online() && "fashion-mnist".equals(g.modelId()) && g.budget() != null
                         && g.telemetryAt() != null));
+    }
+
+    @Test
+    @Order(1)
+    void canaryTurnsUnhealthySoTheRolloutAbortsAndRollsBack() throws Exception {
+        awaitFullInventory();
+        List<String> group = ids(101, 120);
+        try (Inventory inventory = new Inventory(database)) {
+            inventory.addToGroup("canary-test", group);
+        }
+        group.forEach(id -> simulation.gateway(id).behave(new Behaviour(0, null, 0, true)));
+        assertEquals(0, fleet("deploy", "--group", "canary-test", "--id", "r-canary", "--max-latency-millis", "5",
+                "--canary", "2", "--wave-size", "6", "--wave-pause", "0.5", "--health-wait", "2.5", "--max-bad-share", "0.2",
+                "--command-timeout", "10"));
+
+        awaitRollout("r-canary", "ROLLED_BACK", 60);
+        try (RolloutStore store = new RolloutStore(database)) {
+            String reason = store.find("r-canary").orElseThrow().reason();
+            assertEquals("2 of 2 changed gateways of wave 0 unhealthy", reason);
+            for (RolloutStore.Step step : store.steps("r-canary")) {
+                SimulatedGateway g = simulation.gateway(step.gatewayId());
+                if (step.wave() == 0) {
+                    assertEquals("OK", step.applyState(), step.toString());
+                    assertEquals("UNHEALTHY", step.health(), step.toString());
+                    assertEquals("OK", step.rollbackState(), step.toString());
+                    assertEquals(1, g.timesExecuted(step.applyRequestId()));
+                    assertEquals(1, g.timesExecuted(step.rollbackRequestId()));
+                } else {
+                    assertEquals("PENDING", step.applyState(), step.toString());
+                    assertEquals(0, g.timesReceived(step.applyRequestId()), "a later wave is never sent");
+                }
+                // back to the budget it had (no limit at all), and healthy again
+                assertTrue(g.budget().get("maxLatencyMillis").isJsonNull(), step.gatewayId() + " " + g.budget());
+                assertTrue(!g.unhealthy(), step.gatewayId());
+            }
+        }
+        assertEquals(0, fleet("status", "r-canary", "--steps"));
+    }
+
+    @Test
+    @Order(2)
+    void aRolloutResumesAfterAControllerRestartWithoutSendingAStepTwice() throws Exception {
+        awaitFullInventory();
+        List<String> group = ids(121, 150);
+        try (Inventory inventory = new Inventory(database)) {
+            inventory.addToGroup("resume-test", group);
+        }
+        assertEquals(0, fleet("deploy", "--group", "resume-test", "--id", "r-resume", "--max-macs", "2000000",
+                "--canary", "2", "--wave-size", "14", "--wave-pause", "4", "--health-wait", "1.5",
+                "--command-timeout", "10"));
+        // stop the controller in the pause after the canary's health gate
+        await("canary healthy", 30, () -> steps("r-resume").stream().filter(st -> st.wave() == 0)
+                .allMatch(st -> "HEALTHY".equals(st.health())));
+        controller.close();
+        controller = null;
+        assertTrue(steps("r-resume").stream().filter(st -> st.wave() > 0).allMatch(st -> "PENDING".equals(st.applyState())),
+                "the later waves had not started");
+        Thread.sleep(1000);
+        controller = FleetController.start(database, broker, "fleet-test-controller", 60_000);
+
+        awaitRollout("r-resume", "SUCCEEDED", 60);
+        for (RolloutStore.Step step : steps("r-resume")) {
+            SimulatedGateway g = simulation.gateway(step.gatewayId());
+            assertEquals("OK", step.applyState(), step.toString());
+            assertEquals("HEALTHY", step.health(), step.toString());
+            assertEquals(1, g.timesReceived(step.applyRequestId()), step.gatewayId() + " got its step once");
+            assertEquals(1, g.timesExecuted(step.applyRequestId()));
+            assertEquals(2000000, g.budget().get("maxMacs").getAsLong());
+        }
+    }
+
+    @Test
+    @Order(3)
+    void inventoryListsEveryGatewayThenSurvivesANodeKilled() throws Exception {
+        awaitFullInventory();
         try (Inventory inventory = new Inventory(database)) {
             GatewayRecord first = inventory.list(null).get(0);
             assertEquals("gw-0001", first.id());
@@ -129,6 +211,45 @@ class FleetClusterTest {
             JsonObject r = reply.get();
             assertEquals("ok", r.get("status").getAsString(), r.toString());
             assertEquals("SERVING", r.getAsJsonObject("result").getAsJsonObject("model").get("state").getAsString());
+        }
+    }
+
+    private static List<String> ids(int from, int to) {
+        List<String> ids = new ArrayList<>();
+        for (int i = from; i <= to; i++) {
+            ids.add(String.format("gw-%04d", i));
+        }
+        return ids;
+    }
+
+    /** The command line, as a person types it, on the test's database. */
+    private static int fleet(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--db", Database.h2Url(dir.resolve("db"))));
+        return Fleet.commandLine().execute(all.toArray(String[]::new));
+    }
+
+    private List<RolloutStore.Step> steps(String rolloutId) {
+        try (RolloutStore store = new RolloutStore(database)) {
+            return store.steps(rolloutId);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void awaitRollout(String id, String state, int seconds) throws Exception {
+        try (RolloutStore store = new RolloutStore(database)) {
+            try {
+                await("rollout " + id + " " + state, seconds, () -> {
+                    try {
+                        return state.equals(store.find(id).orElseThrow().state());
+                    } catch (SQLException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + ": " + store.find(id) + " " + store.steps(id), e);
+            }
         }
     }
 

@@ -24,11 +24,13 @@ import io.morphgate.fleet.inventory.Database;
 import io.morphgate.fleet.inventory.Inventory;
 import io.morphgate.fleet.mqtt.BrokerSettings;
 import io.morphgate.fleet.mqtt.MqttSession;
+import io.morphgate.fleet.rollout.RolloutRunner;
 
 /**
  * The long-running controller: one persistent MQTT session that hears every gateway's retained {@code state}, its
  * {@code telemetry} and the replies to the controller's commands, and writes the inventory from one thread. When a
- * gateway comes online it asks for its budget (a {@code budget} command without limits only reads).
+ * gateway comes online it asks for its budget (a {@code budget} command without limits only reads). It runs the
+ * rollouts in the database ({@link RolloutRunner}), resuming those a previous controller left unfinished.
  */
 public final class FleetController implements AutoCloseable {
 
@@ -41,11 +43,13 @@ public final class FleetController implements AutoCloseable {
     private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> daemon(r, "fleet-inventory"));
     private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(2, r -> daemon(r, "fleet-timer"));
     private final AtomicLong messages = new AtomicLong();
+    private final RolloutRunner rollouts;
 
     private FleetController(Database database, BrokerSettings broker, String clientId) throws SQLException, MqttException {
         this.inventory = new Inventory(database);
         this.session = new MqttSession(broker, clientId, null, timer, this::arrived);
         this.commands = new CommandChannel(session);
+        this.rollouts = new RolloutRunner(database, commands);
     }
 
     /** Connects and subscribes; returns once the broker granted every subscription. */
@@ -59,6 +63,7 @@ public final class FleetController implements AutoCloseable {
                 controller.session.subscribe(Topics.telemetry("+"), 0));
         controller.session.start();
         subscribed.orTimeout(timeoutMillis, TimeUnit.MILLISECONDS).join();
+        controller.rollouts.start();
         LOG.info(() -> "controller " + clientId + " listening on " + controller.session.currentServer());
         return controller;
     }
@@ -156,6 +161,7 @@ public final class FleetController implements AutoCloseable {
 
     @Override
     public void close() throws SQLException {
+        rollouts.close();
         session.close();
         writer.shutdown();
         try {

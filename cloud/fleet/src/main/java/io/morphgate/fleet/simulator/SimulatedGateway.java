@@ -14,6 +14,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -56,6 +57,8 @@ public final class SimulatedGateway implements AutoCloseable {
     private final Set<String> running = ConcurrentHashMap.newKeySet();
     private final AtomicLong totalRequests = new AtomicLong();
     private final AtomicLong commandsAnswered = new AtomicLong();
+    private final Map<String, AtomicInteger> received = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> executed = new ConcurrentHashMap<>();
     private volatile Behaviour behaviour = Behaviour.HEALTHY;
     private ScheduledFuture<?> telemetry;
 
@@ -86,6 +89,27 @@ public final class SimulatedGateway implements AutoCloseable {
     /** Commands answered so far (repeats answered from the store count too). */
     public long commandsAnswered() {
         return commandsAnswered.get();
+    }
+
+    /** How often a command with this request id arrived (a controller's retry counts again). */
+    public int timesReceived(String requestId) {
+        AtomicInteger n = received.get(requestId);
+        return n == null ? 0 : n.get();
+    }
+
+    /** How often a command with this request id ran (at most once: repeats are answered from the store). */
+    public int timesExecuted(String requestId) {
+        AtomicInteger n = executed.get(requestId);
+        return n == null ? 0 : n.get();
+    }
+
+    /** The budget in force: the four limits, an unset one null. */
+    public JsonObject budget() {
+        return backbone.budget();
+    }
+
+    public boolean unhealthy() {
+        return backbone.unhealthy();
     }
 
     public boolean connected() {
@@ -142,6 +166,7 @@ public final class SimulatedGateway implements AutoCloseable {
             LOG.fine(() -> id + ": command without a usable requestId on " + verb + ": " + payload);
             return;
         }
+        received.computeIfAbsent(requestId, k -> new AtomicInteger()).incrementAndGet();
         Behaviour now = behaviour;
         if (verb.equals(now.crashVerb())) {
             behaviour = now.withoutCrash();
@@ -157,6 +182,7 @@ public final class SimulatedGateway implements AutoCloseable {
         if (!running.add(requestId)) {
             return; // the first one's reply answers both
         }
+        executed.computeIfAbsent(requestId, k -> new AtomicInteger()).incrementAndGet();
         String reply = JsonText.write(verbs.handle(verb, requestId, payload));
         replies.put(requestId, reply);
         running.remove(requestId);
