@@ -1,5 +1,8 @@
 package io.morphgate.fleet;
 
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -16,11 +19,18 @@ public final class Fleet {
 
     static final int EXIT_OK = 0;
     static final int EXIT_FAILED = 1;
+    /** Held, so its level stays (the log manager keeps loggers weakly). */
+    private static final Logger FLYWAY = Logger.getLogger("org.flywaydb");
 
     private Fleet() {
     }
 
     public static void main(String[] args) {
+        // one line per log record; Flyway says "schema up to date" at every command: only its warnings
+        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+            System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tT.%1$tL %4$-7s %3$s: %5$s%6$s%n");
+        }
+        FLYWAY.setLevel(Level.WARNING);
         System.exit(commandLine().execute(args));
     }
 

@@ -108,8 +108,8 @@ public final class RolloutRunner implements AutoCloseable {
             if (unhealthy != null) {
                 return unhealthy;
             }
-            if (wave < last && fresh) {
-                Thread.sleep(rollout.wavePauseMillis());
+            if (wave < last && fresh && pauseUntilAborted(rollout)) {
+                return "aborted by an operator";
             }
         }
         return null;
@@ -180,6 +180,18 @@ public final class RolloutRunner implements AutoCloseable {
         }
         return share(unhealthy, steps.size()) > rollout.maxBadShare()
                 ? unhealthy + " of " + steps.size() + " changed gateways of wave " + wave + " unhealthy" : null;
+    }
+
+    /** Waits the pause between waves, watching for an operator's abort; true when one came. */
+    private boolean pauseUntilAborted(Rollout rollout) throws SQLException, InterruptedException {
+        long end = System.currentTimeMillis() + rollout.wavePauseMillis();
+        for (long left = rollout.wavePauseMillis(); left > 0; left = end - System.currentTimeMillis()) {
+            Thread.sleep(Math.min(left, 500));
+            if (store.find(rollout.id()).orElseThrow().abortRequested()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Why a changed gateway looks worse than before its change, or null. */
