@@ -14,8 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.Assumptions;
-
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
@@ -37,14 +35,17 @@ final class NatsCluster implements AutoCloseable {
         this.monitorBase = Integer.parseInt(ports.get("NATS_MONITOR_BASE"));
     }
 
+    static final String MISSING = "nats-server is not installed (apt-get install -y nats-server): the cluster tests skip";
+
+    /** The cluster, or null when nats-server is missing (each test then skips with {@link #MISSING}). */
     static NatsCluster start(Path dir) throws IOException, InterruptedException {
         boolean installed = new ProcessBuilder("sh", "-c", "command -v nats-server").start().waitFor() == 0;
         if (!installed) {
-            String message = "nats-server is not installed (apt-get install -y nats-server): the cluster tests skip";
             if ("true".equals(System.getenv("MORPHGATE_REQUIRE_NATS"))) {
-                throw new AssertionError(message + " - but MORPHGATE_REQUIRE_NATS=true");
+                throw new AssertionError(MISSING + " - but MORPHGATE_REQUIRE_NATS=true");
             }
-            Assumptions.abort(message);
+            System.err.println("SKIPPED: " + MISSING);
+            return null;
         }
         int mqtt = freeRun(3);
         Map<String, String> ports = Map.of("NATS_MQTT_BASE", String.valueOf(mqtt),
