@@ -9,9 +9,9 @@ cd "$(dirname "$0")"
 
 # Fashion-MNIST (demo, evaluator, trainer, accuracy); Mosquitto, its clients and openssl (end-to-end tests through a
 # real broker with TLS); chromium (the status page in a headless browser); PyTorch, torchvision and ONNX for Python
-# (real exported networks: ResNet-18, MobileNet-V2, VGG-11-BN)
+# (real exported networks: ResNet-18, MobileNet-V2, VGG-11-BN); NATS (the fleet's 3-node broker cluster with MQTT)
 packages=(dataset-fashion-mnist mosquitto mosquitto-clients openssl chromium python3-torch python3-torchvision
-  python3-onnx)
+  python3-onnx nats-server)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
