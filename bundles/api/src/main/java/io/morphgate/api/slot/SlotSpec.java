@@ -64,4 +64,14 @@ public record SlotSpec(String name, int index, TensorShape input, TensorShape ou
     public TensorShape convolutionOutput() {
         return new TensorShape(output.channels(), (input.height() - 1) / stride + 1, (input.width() - 1) / stride + 1);
     }
+
+    /**
+     * True when {@link #output} is what the layer's geometry gives: the convolution output, halved (rounded down) by
+     * the 2x2 pool when {@link #pooled}. Only such a slot can be reproduced by a block of the same geometry.
+     */
+    public boolean consistent() {
+        TensorShape convolved = convolutionOutput();
+        return output.equals(pooled ? new TensorShape(convolved.channels(), convolved.height() / 2,
+                convolved.width() / 2) : convolved);
+    }
 }

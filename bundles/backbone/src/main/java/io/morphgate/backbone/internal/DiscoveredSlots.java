@@ -86,12 +86,9 @@ final class DiscoveredSlots {
                             ? "+bias" : "") + (layer.relu() ? "+ReLU" : "") + (layer.pooled() ? "+maxpool2" : "");
             SlotSpec spec = new SlotSpec(name, found.size(), input, output, k, described, cost.params(), cost.macs(),
                     stride, layer.relu() ? SlotSpec.Activation.RELU : SlotSpec.Activation.NONE, layer.pooled());
-            TensorShape convolved = spec.convolutionOutput();
-            TensorShape expected = layer.pooled() ? new TensorShape(convolved.channels(), convolved.height() / 2,
-                    convolved.width() / 2) : convolved;
-            if (!expected.equals(output)) {
-                LOG.log(Level.INFO, "not a slot: {0}: {1} -> {2}, where its geometry gives {3}", name, input, output,
-                        expected);
+            if (!spec.consistent()) {
+                LOG.log(Level.INFO, "not a slot: {0}: {1} -> {2} is not what its geometry gives", name, input,
+                        output);
                 continue;
             }
             found.put(name, new Found(spec, boundary, weight, bias, layer.batchNormNode()));

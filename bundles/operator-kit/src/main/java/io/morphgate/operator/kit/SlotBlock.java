@@ -4,7 +4,6 @@ import java.util.function.IntFunction;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 import io.morphgate.api.slot.SlotSpec;
-import io.morphgate.api.slot.TensorShape;
 import io.morphgate.onnx.GraphBuilder;
 
 /**
@@ -45,13 +44,7 @@ public final class SlotBlock {
      * slot.
      */
     public static boolean consistent(SlotSpec slot) {
-        return slot.output().equals(afterPool(slot, slot.convolutionOutput()));
-    }
-
-    /** What the slot's pool, if it has one, makes of {@code convolved}. */
-    static TensorShape afterPool(SlotSpec slot, TensorShape convolved) {
-        return slot.pooled() ? new TensorShape(convolved.channels(), convolved.height() / 2,
-                convolved.width() / 2) : convolved;
+        return slot.consistent();
     }
 
     /** The slot's activation after {@code x} (a ReLU, or nothing before e.g. a residual add). */
