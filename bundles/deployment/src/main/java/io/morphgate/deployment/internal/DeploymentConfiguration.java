@@ -34,6 +34,10 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(description = "How long a started bundle's variants may take to be accepted")
     int healthCheckTimeoutSeconds() default 30;
 
+    @AttributeDefinition(description = "How long the backbone may take to read and check a model bundle (a large "
+            + "model on a busy gateway takes far longer than an operator's variants)")
+    int modelCheckTimeoutSeconds() default 180;
+
     @AttributeDefinition(description = "How long one download attempt may take")
     int downloadTimeoutSeconds() default 120;
 }

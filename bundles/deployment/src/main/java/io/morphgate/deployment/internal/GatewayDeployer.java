@@ -78,7 +78,8 @@ public class GatewayDeployer implements Deployer {
         Staging staging = new Staging(fetcher, new ArtifactVerifier(new TrustedKeys(keys), requireSignature,
                 config.maxArtifactBytes()));
         HealthCheck health = new HealthCheck(() -> Optional.ofNullable(control),
-                Duration.ofSeconds(config.healthCheckTimeoutSeconds()), SETTLE);
+                Duration.ofSeconds(config.healthCheckTimeoutSeconds()),
+                Duration.ofSeconds(config.modelCheckTimeoutSeconds()), SETTLE);
         this.check = new RequestCheck(ops, journal);
         this.dispatch = new JobDispatch(ops, staging, health, journal, new PreviousJars(data.resolve("previous")),
                 uploads);

@@ -42,11 +42,18 @@ final class HealthCheck {
 
     private final Supplier<Optional<ModelControl>> control;
     private final Duration timeout;
+    private final Duration modelTimeout;
     private final Duration settle;
 
     HealthCheck(Supplier<Optional<ModelControl>> control, Duration timeout, Duration settle) {
+        this(control, timeout, timeout, settle);
+    }
+
+    /** {@code modelTimeout}: how long a model bundle's check may take ({@code timeout}: an operator's). */
+    HealthCheck(Supplier<Optional<ModelControl>> control, Duration timeout, Duration modelTimeout, Duration settle) {
         this.control = control;
         this.timeout = timeout;
+        this.modelTimeout = modelTimeout;
         this.settle = settle;
     }
 
@@ -55,7 +62,7 @@ final class HealthCheck {
         long start = System.nanoTime();
         long deadline = start + timeout.toNanos();
         if (bundle.getHeaders("").get(ModelBundleFormat.HEADER) != null) {
-            return checkModel(bundle, note, deadline);
+            return checkModel(bundle, note, start + modelTimeout.toNanos());
         }
         long lastChange = start;
         TreeSet<String> seen = new TreeSet<>();
@@ -118,7 +125,7 @@ final class HealthCheck {
             }
             Thread.sleep(POLL_MILLIS);
         }
-        throw failed(bundle, "timed out after " + timeout.toSeconds() + " s waiting for the backbone to check the model"
+        throw failed(bundle, "timed out after " + modelTimeout.toSeconds() + " s waiting for the backbone to check the model"
                 + (control.get().isEmpty() ? " (no backbone is running)" : ""));
     }
 
