@@ -50,7 +50,6 @@ public class ExportedNetworksIT extends TestSupport {
         List<Option> options = new ArrayList<>(Arrays.asList(gatewayOptions("morphgate-core",
                 "morphgate-operator-lowrank", NO_MODEL)));
         options.add(frameworkProperty(EXPORTED).value(ExportedModels.folder().map(Path::toString).orElse("")));
-        options.add(frameworkProperty("morphgate.itests.exported-it").value(UUID.randomUUID().toString()));
         return options.toArray(Option[]::new);
     }
 
