@@ -60,6 +60,8 @@ final class EmbeddedBroker implements AutoCloseable {
     private final CompletableFuture<Void> started;
     private boolean running;
     private boolean closed;
+    private NettyQuickStop quickStop;
+    private boolean quietPeriodEnded;
 
     private EmbeddedBroker(EmbeddedHiveMQ hive, String host, int port, CompletableFuture<Void> started) {
         this.hive = hive;
@@ -125,6 +127,7 @@ final class EmbeddedBroker implements AutoCloseable {
             }
             if (!running) {
                 running = true;
+                quickStop = NettyQuickStop.of(hive).orElse(null);
                 LOG.log(Level.INFO, "embedded MQTT broker listening on " + host + ":" + port);
             }
         }
@@ -187,6 +190,11 @@ final class EmbeddedBroker implements AutoCloseable {
         }
     }
 
+    /** Whether the last stop ended Netty's quiet period early (false before a stop, or when HiveMQ moved it). */
+    synchronized boolean stoppedWithoutQuietPeriod() {
+        return quietPeriodEnded;
+    }
+
     int port() {
         return port;
     }
@@ -197,7 +205,8 @@ final class EmbeddedBroker implements AutoCloseable {
 
     /**
      * Stops the broker, started or still starting (idempotent); HiveMQ closes its persistence before returning.
-     * Most of the time left is HiveMQ's Netty shutdown, which waits a fixed quiet period of 2 s.
+     * HiveMQ's Netty shutdown would wait a fixed quiet period of 2 s: {@link NettyQuickStop} ends it once HiveMQ has
+     * closed its connections.
      */
     @Override
     public synchronized void close() {
@@ -205,7 +214,12 @@ final class EmbeddedBroker implements AutoCloseable {
             closed = true;
             running = false;
             try {
-                hive.stop().get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                CompletableFuture<Void> stopping = hive.stop();
+                if (quickStop != null) {
+                    quietPeriodEnded = quickStop.endQuietPeriod(stopping,
+                            TimeUnit.SECONDS.toMillis(STOP_TIMEOUT_SECONDS));
+                }
+                stopping.get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             } catch (ExecutionException | TimeoutException e) {
                 LOG.log(Level.WARNING, "embedded MQTT broker did not stop cleanly: " + e);
             } catch (InterruptedException e) {
