@@ -55,9 +55,9 @@ final class PlainBranchAndBound {
         boolean feasible = !Double.isInfinite(search.bestDrop);
         long combinations = 1;
         for (List<SlotOption> slot : search.options) {
-            combinations = Math.multiplyHigh(combinations, slot.size()) == 0 ? combinations * slot.size() : Long.MAX_VALUE;
+            combinations = combinations > Long.MAX_VALUE / slot.size() ? Long.MAX_VALUE : combinations * slot.size();
         }
-        long total = feasible ? search.examined : search.examined + combinations;
+        long total = feasible ? search.examined : Math.max(search.examined, combinations);
         return new Result(search.bestDrop, feasible, Math.min(total, Math.max(cap, search.examined)),
                 total <= cap);
     }
