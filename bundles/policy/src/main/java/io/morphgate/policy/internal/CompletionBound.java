@@ -16,7 +16,7 @@ package io.morphgate.policy.internal;
  */
 final class CompletionBound {
 
-    /** Grid steps at most; 64 per slot below that (a small problem needs no fine grid, and builds faster). */
+    /** Grid steps at most; 32 per slot below that (a small problem needs no fine grid, and builds faster). */
     static final int GRID = 1024;
     /** The rank of a completion that cannot fit. */
     static final long NONE = Long.MAX_VALUE;
@@ -39,7 +39,7 @@ final class CompletionBound {
 
     CompletionBound(SearchSpace space) {
         this.space = space;
-        this.grid = Math.min(GRID, 64 * Math.max(1, space.slots));
+        this.grid = Math.min(GRID, 32 * Math.max(1, space.slots));
         weights = tables(space);
         int tables = weights.length;
         minAfter = new double[tables][];

@@ -25,10 +25,11 @@ import io.morphgate.api.model.Configuration;
 final class ConfigurationSearch {
 
     /**
-     * Nodes a search visits at most: about 50 ms on one core of the 2-core test machine at 50 slots (the rate falls
-     * with the number of slots and limits); the realistic problems of the benchmark need far fewer.
+     * Nodes a search visits at most: 20,000 nodes at 50 slots take about 20 ms on the shared 2-core test machine
+     * (a node tries each option of its slot against the bounds); 17 slots needed at most a few hundred
+     * (docs/benchmarks/policy-search.md).
      */
-    static final long DEFAULT_NODE_LIMIT = 100_000;
+    static final long DEFAULT_NODE_LIMIT = 20_000;
 
     /** What the combinations are built from: the default configuration's figures and each slot's options. */
     record Problem(double baseLatencyMillis, long baseMacs, long baseParams, long baseWeightBytes,
