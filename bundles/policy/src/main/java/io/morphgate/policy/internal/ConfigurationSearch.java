@@ -1,7 +1,6 @@
 package io.morphgate.policy.internal;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,71 +10,100 @@ import io.morphgate.api.budget.Budget;
 import io.morphgate.api.model.Configuration;
 
 /**
- * Exact choice of one option per slot: the combination with the smallest total accuracy drop (additive single-swap
- * drops) whose predicted figures fit the budget. Depth-first branch and bound over the slots: a branch is cut when even
- * the cheapest options left cannot fit a limit, or when even the best drops left cannot beat the best combination
- * found; every combination that is not cut is examined, so the answer is the optimum of the model. Ties go to fewer
- * swapped slots (so without a budget the full model serves unless a variant is expected to beat it), then fewer MACs,
- * then lower latency.
+ * Choice of one option per slot: the combination with the smallest total accuracy drop (additive single-swap drops)
+ * whose predicted figures fit the budget. Ties go to fewer swapped slots (so without a budget the full model serves
+ * unless a variant is expected to beat it), then fewer MACs, then lower latency.
+ *
+ * <p>Depth-first branch and bound over the slots, exact when it finishes. A node's children are tried best bound
+ * first, and a child is cut when its {@link CompletionBound} (the best completion that fits each limit on a grid)
+ * cannot beat the best combination found; options that another option of their slot beats in every figure are never
+ * tried ({@link SearchSpace}). A network's worth of slots with a dozen options each finishes in a few thousand nodes
+ * (docs/benchmarks/policy-search.md); should a problem still be hard, the search stops after
+ * {@link Problem#nodeLimit()} nodes with the best combination found and a lower bound on the optimum's drop (the
+ * smallest bound of the branches it did not explore), so the plan says how far from optimal it may be.
  */
 final class ConfigurationSearch {
 
+    /**
+     * Nodes a search visits at most: 20,000 nodes at 50 slots take about 20 ms on the shared 2-core test machine
+     * (a node tries each option of its slot against the bounds); 17 slots needed at most a few hundred
+     * (docs/benchmarks/policy-search.md).
+     */
+    static final long DEFAULT_NODE_LIMIT = 20_000;
+
     /** What the combinations are built from: the default configuration's figures and each slot's options. */
     record Problem(double baseLatencyMillis, long baseMacs, long baseParams, long baseWeightBytes,
-            List<List<SlotOption>> optionsPerSlot, Budget budget, double latencyFactor, Set<Configuration> excluded) {
+            List<List<SlotOption>> optionsPerSlot, Budget budget, double latencyFactor, Set<Configuration> excluded,
+            long nodeLimit) {
+
+        Problem(double baseLatencyMillis, long baseMacs, long baseParams, long baseWeightBytes,
+                List<List<SlotOption>> optionsPerSlot, Budget budget, double latencyFactor,
+                Set<Configuration> excluded) {
+            this(baseLatencyMillis, baseMacs, baseParams, baseWeightBytes, optionsPerSlot, budget, latencyFactor,
+                    excluded, DEFAULT_NODE_LIMIT);
+        }
     }
 
-    /** The best combination, its predicted figures, and how many nodes the search visited. */
+    /**
+     * The chosen combination, its predicted figures, how many nodes the search visited, whether the choice is proven
+     * best ({@code proven}: the search finished), and a lower bound on the drop of the best combination that fits
+     * (the drop itself when proven; NaN when the search stopped before anything that fits was found).
+     */
     record Plan(List<SlotOption> choice, double accuracyDrop, double predictedLatencyMillis, long macs, long params,
-            long weightBytes, boolean feasible, long examined) {
+            long weightBytes, boolean feasible, long examined, boolean proven, double dropLowerBound) {
 
         Configuration configuration() {
             return ConfigurationSearch.configurationOf(choice);
         }
+
+        /** How much more this plan may lose than the best one: 0 when proven, NaN when not known. */
+        double gap() {
+            return proven ? 0 : accuracyDrop - dropLowerBound;
+        }
     }
 
     private final Problem problem;
-    private final List<List<SlotOption>> options;
-    private final double[] minDropAfter;
-    private final double[] minLatencyAfter;
-    private final long[] minMacsAfter;
-    private final long[] minParamsAfter;
-    private final long[] minBytesAfter;
-    private final SlotOption[] current;
-    private SlotOption[] best;
-    private double bestDrop = Double.POSITIVE_INFINITY;
-    private int bestSwaps;
-    private long bestMacs;
+    private final SearchSpace space;
+    private final CompletionBound bound;
+    private final int slots;
+    /** Per depth: the option chosen, the figures and rank used so far, the children in the order tried. */
+    private final int[] current;
+    private final double[][] used;
+    private final long[] rankSoFar;
+    private final int[][] order;
+    private final long[][] childRank;
+    private final double[][] childMacs;
+    private final double[][] childLatency;
+    private final double[] scratch = new double[SearchSpace.FIGURES];
+    private final double[] tie = new double[2];
+    private int[] best;
+    private long bestRank = CompletionBound.NONE;
+    private double bestMacs;
     private double bestLatency;
     private long examined;
+    private boolean stopped;
+    /** The smallest rank bound of the branches left unexplored when the search stopped. */
+    private long openRank = CompletionBound.NONE;
 
     private ConfigurationSearch(Problem problem) {
         this.problem = problem;
-        this.options = new ArrayList<>();
-        for (List<SlotOption> slot : problem.optionsPerSlot()) {
-            if (slot.isEmpty()) {
-                throw new IllegalArgumentException("a slot without options");
-            }
-            List<SlotOption> sorted = new ArrayList<>(slot);
-            sorted.sort(Comparator.comparingDouble(SlotOption::accuracyDrop).thenComparingLong(SlotOption::macs));
-            options.add(sorted);
+        this.space = new SearchSpace(problem);
+        this.bound = new CompletionBound(space);
+        this.slots = space.slots;
+        current = new int[slots];
+        used = new double[slots + 1][SearchSpace.FIGURES];
+        rankSoFar = new long[slots + 1];
+        order = new int[slots][];
+        childRank = new long[slots][];
+        childMacs = new double[slots][];
+        childLatency = new double[slots][];
+        for (int s = 0; s < slots; s++) {
+            int m = space.options[s].length;
+            order[s] = new int[m];
+            childRank[s] = new long[m];
+            childMacs[s] = new double[m];
+            childLatency[s] = new double[m];
         }
-        int n = options.size();
-        minDropAfter = new double[n + 1];
-        minLatencyAfter = new double[n + 1];
-        minMacsAfter = new long[n + 1];
-        minParamsAfter = new long[n + 1];
-        minBytesAfter = new long[n + 1];
-        for (int i = n - 1; i >= 0; i--) {
-            List<SlotOption> slot = options.get(i);
-            minDropAfter[i] = minDropAfter[i + 1] + slot.stream().mapToDouble(SlotOption::accuracyDrop).min().orElseThrow();
-            minLatencyAfter[i] = minLatencyAfter[i + 1]
-                    + slot.stream().mapToDouble(SlotOption::latencyMillis).min().orElseThrow();
-            minMacsAfter[i] = minMacsAfter[i + 1] + slot.stream().mapToLong(SlotOption::macs).min().orElseThrow();
-            minParamsAfter[i] = minParamsAfter[i + 1] + slot.stream().mapToLong(SlotOption::params).min().orElseThrow();
-            minBytesAfter[i] = minBytesAfter[i + 1] + slot.stream().mapToLong(SlotOption::weightBytes).min().orElseThrow();
-        }
-        current = new SlotOption[n];
     }
 
     /**
@@ -84,103 +112,135 @@ final class ConfigurationSearch {
      */
     static Plan solve(Problem problem) {
         ConfigurationSearch search = new ConfigurationSearch(problem);
-        search.branch(0, 0, 0, problem.baseLatencyMillis(), problem.baseMacs(), problem.baseParams(),
-                problem.baseWeightBytes());
+        if (search.bound.bound(0, search.used[0], search.tie) != CompletionBound.NONE) {
+            search.branch(0);
+        }
         if (search.best != null) {
-            return search.plan(List.of(search.best), true);
+            double lowerBound = search.stopped ? search.space.dropOf(Math.min(search.openRank, search.bestRank))
+                    : Double.NaN;
+            return search.plan(search.best, true, !search.stopped, lowerBound, search.examined);
         }
-        return search.leastViolating();
+        LeastViolatingSearch closest = new LeastViolatingSearch(search.space, problem.excluded(), problem.nodeLimit());
+        int[] choice = closest.run();
+        long examined = search.examined + closest.examined();
+        if (search.stopped && closest.found() && search.space.fits(closest.figures())) {
+            // the search stopped before it found what the closest combination shows: something fits
+            return search.plan(choice, true, false, search.space.dropOf(search.openRank), examined);
+        }
+        // nothing fits (proven when the first search finished); closest.proven() tells whether this is the closest
+        return search.plan(choice, false, !search.stopped && closest.proven(), Double.NaN, examined);
     }
 
-    private void branch(int slot, int swaps, double drop, double latency, long macs, long params, long bytes) {
+    private void branch(int slot) {
         examined++;
-        Budget budget = problem.budget();
-        if ((latency + minLatencyAfter[slot]) * problem.latencyFactor() > budget.maxLatencyMillis()
-                || macs + minMacsAfter[slot] > budget.maxMacs()
-                || params + minParamsAfter[slot] > budget.maxParams()
-                || bytes + minBytesAfter[slot] > budget.maxMemoryBytes()
-                || drop + minDropAfter[slot] > bestDrop + 1e-12) {
+        if (slot == slots) {
+            offer();
             return;
         }
-        if (slot == options.size()) {
-            offer(swaps, drop, latency, macs);
+        int count = children(slot);
+        for (int i = 0; i < count; i++) {
+            int k = order[slot][i];
+            if (!before(childRank[slot][k], childMacs[slot][k], childLatency[slot][k])) {
+                return; // tried best first: no later child can beat the best found either
+            }
+            if (stopped || examined >= problem.nodeLimit()) {
+                stopped = true;
+                openRank = Math.min(openRank, childRank[slot][k]);
+                return;
+            }
+            current[slot] = k;
+            rankSoFar[slot + 1] = rankSoFar[slot] + space.rank[slot][k];
+            for (int d = 0; d < SearchSpace.FIGURES; d++) {
+                used[slot + 1][d] = used[slot][d] + space.figure[d][slot][k];
+            }
+            branch(slot + 1);
+        }
+    }
+
+    /** The children of a node that could fit and beat the best found, sorted by their bound, best first. */
+    private int children(int slot) {
+        int count = 0;
+        for (int k = 0; k < space.options[slot].length; k++) {
+            for (int d = 0; d < SearchSpace.FIGURES; d++) {
+                scratch[d] = used[slot][d] + space.figure[d][slot][k];
+            }
+            long rest = bound.bound(slot + 1, scratch, tie);
+            if (rest == CompletionBound.NONE) {
+                continue;
+            }
+            long r = rankSoFar[slot] + space.rank[slot][k] + rest;
+            double m = scratch[SearchSpace.MACS] + tie[0];
+            double l = scratch[SearchSpace.LATENCY] + tie[1];
+            if (!before(r, m, l)) {
+                continue;
+            }
+            childRank[slot][k] = r;
+            childMacs[slot][k] = m;
+            childLatency[slot][k] = l;
+            int at = count++;
+            while (at > 0 && precedes(slot, k, order[slot][at - 1])) {
+                order[slot][at] = order[slot][at - 1];
+                at--;
+            }
+            order[slot][at] = k;
+        }
+        return count;
+    }
+
+    private boolean precedes(int slot, int a, int b) {
+        return less(childRank[slot][a], childMacs[slot][a], childLatency[slot][a], childRank[slot][b],
+                childMacs[slot][b], childLatency[slot][b]);
+    }
+
+    /** Whether (rank, MACs, latency) comes strictly before the best combination found. */
+    private boolean before(long r, double m, double l) {
+        return best == null ? r != CompletionBound.NONE : less(r, m, l, bestRank, bestMacs, bestLatency);
+    }
+
+    private static boolean less(long r1, double m1, double l1, long r2, double m2, double l2) {
+        return r1 < r2 || (r1 == r2 && (m1 < m2 || (m1 == m2 && l1 < l2)));
+    }
+
+    private void offer() {
+        double[] sums = used[slots];
+        long r = rankSoFar[slots];
+        if (!space.fits(sums) || !before(r, sums[SearchSpace.MACS], sums[SearchSpace.LATENCY])) {
             return;
         }
-        for (SlotOption option : options.get(slot)) {
-            current[slot] = option;
-            branch(slot + 1, swaps + (option.isDefaultLayer() ? 0 : 1), drop + option.accuracyDrop(),
-                    latency + option.latencyMillis(), macs + option.macs(), params + option.params(),
-                    bytes + option.weightBytes());
+        if (!problem.excluded().isEmpty() && problem.excluded().contains(configurationOf(chosen(current)))) {
+            return;
         }
+        best = current.clone();
+        bestRank = r;
+        bestMacs = sums[SearchSpace.MACS];
+        bestLatency = sums[SearchSpace.LATENCY];
     }
 
-    private void offer(int swaps, double drop, double latency, long macs) {
-        boolean better = drop < bestDrop - 1e-12 || (drop <= bestDrop + 1e-12 && (swaps < bestSwaps
-                || (swaps == bestSwaps && (macs < bestMacs || (macs == bestMacs && latency < bestLatency)))));
-        if (better && !problem.excluded().contains(configurationOf(List.of(current)))) {
-            best = current.clone();
-            bestDrop = drop;
-            bestSwaps = swaps;
-            bestMacs = macs;
-            bestLatency = latency;
+    private List<SlotOption> chosen(int[] choice) {
+        List<SlotOption> list = new ArrayList<>(slots);
+        for (int s = 0; s < slots; s++) {
+            list.add(space.options[s][choice[s]]);
         }
+        return list;
     }
 
-    /** Every combination (the fallback when nothing fits is rare, so plain enumeration is enough). */
-    private Plan leastViolating() {
-        int n = options.size();
-        int[] index = new int[n];
-        SlotOption[] leastBad = null;
-        double leastRatio = Double.POSITIVE_INFINITY;
-        double leastDrop = Double.POSITIVE_INFINITY;
-        while (true) {
-            SlotOption[] choice = new SlotOption[n];
-            for (int i = 0; i < n; i++) {
-                choice[i] = options.get(i).get(index[i]);
-            }
-            examined++;
-            Plan candidate = plan(List.of(choice), false);
-            double ratio = worstRatio(candidate);
-            if (!problem.excluded().contains(candidate.configuration())
-                    && (ratio < leastRatio - 1e-12 || (ratio <= leastRatio + 1e-12 && candidate.accuracyDrop() < leastDrop))) {
-                leastBad = choice;
-                leastRatio = ratio;
-                leastDrop = candidate.accuracyDrop();
-            }
-            int i = n - 1;
-            while (i >= 0 && ++index[i] == options.get(i).size()) {
-                index[i--] = 0;
-            }
-            if (i < 0) {
-                break;
-            }
-        }
-        if (leastBad == null) {
-            leastBad = options.stream().map(o -> o.get(0)).toArray(SlotOption[]::new);
-        }
-        return plan(List.of(leastBad), false);
-    }
-
-    private double worstRatio(Plan plan) {
-        Budget b = problem.budget();
-        return Math.max(Math.max(plan.predictedLatencyMillis() / b.maxLatencyMillis(), plan.macs() / (double) b.maxMacs()),
-                Math.max(plan.params() / (double) b.maxParams(), plan.weightBytes() / (double) b.maxMemoryBytes()));
-    }
-
-    private Plan plan(List<SlotOption> choice, boolean feasible) {
+    private Plan plan(int[] choice, boolean feasible, boolean proven, double lowerBound, long examinedNodes) {
+        List<SlotOption> options = chosen(choice);
         double drop = 0;
         double latency = problem.baseLatencyMillis();
         long macs = problem.baseMacs();
         long params = problem.baseParams();
         long bytes = problem.baseWeightBytes();
-        for (SlotOption o : choice) {
+        for (SlotOption o : options) {
             drop += o.accuracyDrop();
             latency += o.latencyMillis();
             macs += o.macs();
             params += o.params();
             bytes += o.weightBytes();
         }
-        return new Plan(choice, drop, latency * problem.latencyFactor(), macs, params, bytes, feasible, examined);
+        double dropBound = !feasible ? Double.NaN : proven ? drop : Math.min(drop, lowerBound);
+        return new Plan(List.copyOf(options), drop, latency * problem.latencyFactor(), macs, params, bytes, feasible,
+                examinedNodes, proven, dropBound);
     }
 
     static Configuration configurationOf(List<SlotOption> choice) {

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -43,6 +44,7 @@ final class Planner {
     private final Set<String> unhealthy = new HashSet<>();
     /** Configurations that failed their health check with several new variants at once. */
     private final Set<Configuration> excluded = new HashSet<>();
+    private final PredictedVersusMeasured predictions = new PredictedVersusMeasured();
     private SlotOptions.Built last;
     private String lastSignature;
 
@@ -124,7 +126,7 @@ final class Planner {
         long started = System.nanoTime();
         ConfigurationSearch.Plan plan = ConfigurationSearch.solve(new ConfigurationSearch.Problem(
                 built.base().medianMillis(), built.base().macs(), built.base().params(), built.base().weightBytes(),
-                built.perSlot(), searchBudget, factor, Set.copyOf(excluded)));
+                built.perSlot(), searchBudget, factor, Set.copyOf(excluded), Math.max(1, config.searchNodeLimit())));
         double searchMillis = (System.nanoTime() - started) / 1e6;
         Configuration chosen = plan.configuration();
         Map<String, String> proposal = new HashMap<>(chosen.variantBySlot());
@@ -163,9 +165,11 @@ final class Planner {
         }
         // closed loop: the configuration now serving, measured on the device
         double measured = measure(outcome.serving());
-        String detail = String.format("%s; measured after the swap: %.3f ms", outcome.detail(), measured);
-        publisher.accept(figures.decision(kind, measured, outcome.agreement(), detail));
         double predictedUnscaled = plan.predictedLatencyMillis() / factor;
+        double ratio = predictions.record(predictUnscaled(outcome.serving()), measured);
+        String detail = String.format("%s; measured after the swap: %.3f ms; %s", outcome.detail(), measured,
+                predictions.describe(ratio));
+        publisher.accept(figures.decision(kind, measured, outcome.agreement(), detail));
         if (measured > budget.maxLatencyMillis() && round < config.maxClosedLoopRounds() && predictedUnscaled > 0) {
             governor.raise(measured / predictedUnscaled, System.currentTimeMillis());
             decide(String.format("after swap: measured %.3f ms over the budget of %.3f ms", measured,
@@ -207,16 +211,40 @@ final class Planner {
         return latency;
     }
 
+    /** Predicted against measured latency over the recent committed plans. */
+    PredictedVersusMeasured predictions() {
+        return predictions;
+    }
+
+    /**
+     * What a decision says about its search: nothing when it finished (the plan is the best of the model); when the
+     * node limit stopped it, how much more the plan may lose than the best plan (the optimality gap in accuracy).
+     */
+    static String searchDetail(ConfigurationSearch.Plan plan) {
+        if (plan.proven()) {
+            return "";
+        }
+        if (!plan.feasible()) {
+            return String.format(Locale.ROOT, "search stopped at its limit of nodes (%,d examined) before proving that"
+                    + " nothing fits or which configuration is closest", plan.examined());
+        }
+        return String.format(Locale.ROOT, "search stopped at its limit of nodes (%,d examined): expected drop %.4f,"
+                + " at most %.4f above the best plan (lower bound %.4f)", plan.examined(), plan.accuracyDrop(),
+                plan.gap(), plan.dropLowerBound());
+    }
+
     /** The figures a decision is made from; the outcome is added when known. */
     private record DecisionFigures(String trigger, Budget budget, double factor, Configuration previous,
             Configuration chosen, ConfigurationSearch.Plan plan, SlotOptions.Built built, double searchMillis,
             int profiled, OptionalDouble fullAccuracy) {
 
         PolicyDecision decision(Outcome outcome, double measured, OptionalDouble agreement, String detail) {
+            String search = searchDetail(plan);
+            String full = search.isEmpty() ? detail : detail.isEmpty() ? search : search + "; " + detail;
             return new PolicyDecision(Instant.now(), trigger, budget, factor, previous, chosen, outcome,
                     built.pinnedSlots(), expectedAccuracy(), plan.predictedLatencyMillis(), measured, plan.macs(),
                     plan.params(), plan.weightBytes(), agreement, built.candidates(), plan.examined(), searchMillis,
-                    profiled, detail);
+                    profiled, full);
         }
 
         /** The accuracy model: the full model's accuracy minus the chosen variants' single-swap drops. */

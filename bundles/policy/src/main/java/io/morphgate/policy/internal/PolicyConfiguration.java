@@ -44,4 +44,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
     @AttributeDefinition(description = "After a swap, re-plans with the measured latency at most this many times")
     int maxClosedLoopRounds() default 2;
+
+    @AttributeDefinition(description = "Nodes the configuration search visits at most; a search stopped by it plans"
+            + " with the best configuration found and says in the decision how far from the best it may be")
+    long searchNodeLimit() default ConfigurationSearch.DEFAULT_NODE_LIMIT;
 }

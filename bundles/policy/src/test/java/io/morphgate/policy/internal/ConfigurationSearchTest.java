@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
@@ -18,7 +19,13 @@ class ConfigurationSearchTest {
 
     /** Brute force over every combination: the reference the search must match. */
     private static double bestDropByBruteForce(ConfigurationSearch.Problem p, Set<Configuration> excluded) {
+        return bruteForce(p, excluded)[0];
+    }
+
+    /** The smallest drop that fits (infinite if none), and the smallest worst ratio of a figure to its limit. */
+    private static double[] bruteForce(ConfigurationSearch.Problem p, Set<Configuration> excluded) {
         double best = Double.POSITIVE_INFINITY;
+        double leastRatio = Double.POSITIVE_INFINITY;
         int n = p.optionsPerSlot().size();
         int[] index = new int[n];
         while (true) {
@@ -38,18 +45,31 @@ class ConfigurationSearchTest {
                 bytes += o.weightBytes();
             }
             Budget b = p.budget();
+            boolean allowed = !excluded.contains(ConfigurationSearch.configurationOf(choice));
             if (latency * p.latencyFactor() <= b.maxLatencyMillis() && macs <= b.maxMacs() && params <= b.maxParams()
-                    && bytes <= b.maxMemoryBytes() && !excluded.contains(ConfigurationSearch.configurationOf(choice))) {
+                    && bytes <= b.maxMemoryBytes() && allowed) {
                 best = Math.min(best, drop);
+            }
+            if (allowed) {
+                leastRatio = Math.min(leastRatio, worstRatio(b, latency * p.latencyFactor(), macs, params, bytes));
             }
             int i = n - 1;
             while (i >= 0 && ++index[i] == p.optionsPerSlot().get(i).size()) {
                 index[i--] = 0;
             }
             if (i < 0) {
-                return best;
+                return new double[] {best, leastRatio};
             }
         }
+    }
+
+    private static double worstRatio(Budget b, double latency, long macs, long params, long bytes) {
+        return Math.max(Math.max(latency / b.maxLatencyMillis(), macs / (double) b.maxMacs()),
+                Math.max(params / (double) b.maxParams(), bytes / (double) b.maxMemoryBytes()));
+    }
+
+    private static double worstRatio(ConfigurationSearch.Plan plan, Budget b) {
+        return worstRatio(b, plan.predictedLatencyMillis(), plan.macs(), plan.params(), plan.weightBytes());
     }
 
     private static ConfigurationSearch.Problem randomProblem(Random random, Set<Configuration> excluded) {
@@ -81,10 +101,14 @@ class ConfigurationSearchTest {
         int feasible = 0;
         for (int trial = 0; trial < 2000; trial++) {
             ConfigurationSearch.Problem problem = randomProblem(random, Set.of());
-            double expected = bestDropByBruteForce(problem, Set.of());
+            double[] reference = bruteForce(problem, Set.of());
+            double expected = reference[0];
             ConfigurationSearch.Plan plan = ConfigurationSearch.solve(problem);
+            assertTrue(plan.proven(), "trial " + trial + ": without a limit on nodes the search finishes");
             if (Double.isInfinite(expected)) {
                 assertFalse(plan.feasible(), "trial " + trial + ": nothing fits, the plan must say so");
+                assertEquals(reference[1], worstRatio(plan, problem.budget()), 1e-9,
+                        "trial " + trial + ": the closest combination");
             } else {
                 feasible++;
                 assertTrue(plan.feasible(), "trial " + trial);
@@ -140,5 +164,150 @@ class ConfigurationSearchTest {
         assertFalse(plan.feasible());
         assertEquals("b", plan.configuration().variantBySlot().get("conv1"));
         assertEquals(7_000, plan.macs());
+    }
+
+    private static ConfigurationSearch.Problem with(ConfigurationSearch.Problem p, Set<Configuration> excluded,
+            long nodeLimit) {
+        return new ConfigurationSearch.Problem(p.baseLatencyMillis(), p.baseMacs(), p.baseParams(),
+                p.baseWeightBytes(), p.optionsPerSlot(), p.budget(), p.latencyFactor(), excluded, nodeLimit);
+    }
+
+    /** A random configuration of the problem (a random option per slot). */
+    private static Configuration randomConfiguration(ConfigurationSearch.Problem p, Random random) {
+        List<SlotOption> choice = new ArrayList<>();
+        for (List<SlotOption> slot : p.optionsPerSlot()) {
+            choice.add(slot.get(random.nextInt(slot.size())));
+        }
+        return ConfigurationSearch.configurationOf(choice);
+    }
+
+    @Test
+    void withExclusionsTheOptimumOfBruteForceIsFound() {
+        Random random = new Random(99);
+        for (int trial = 0; trial < 1500; trial++) {
+            ConfigurationSearch.Problem open = randomProblem(random, Set.of());
+            Set<Configuration> excluded = new HashSet<>();
+            // the best few (as rolled-back plans would exclude them) and some random ones
+            for (int i = random.nextInt(4); i > 0; i--) {
+                ConfigurationSearch.Plan plan = ConfigurationSearch.solve(with(open, Set.copyOf(excluded),
+                        Long.MAX_VALUE));
+                excluded.add(plan.configuration());
+            }
+            for (int i = random.nextInt(6); i > 0; i--) {
+                excluded.add(randomConfiguration(open, random));
+            }
+            ConfigurationSearch.Problem closed = with(open, Set.copyOf(excluded), Long.MAX_VALUE);
+            double[] reference = bruteForce(closed, excluded);
+            ConfigurationSearch.Plan plan = ConfigurationSearch.solve(closed);
+            assertTrue(plan.proven(), "trial " + trial);
+            if (Double.isInfinite(reference[0])) {
+                assertFalse(plan.feasible(), "trial " + trial);
+            } else {
+                assertTrue(plan.feasible(), "trial " + trial);
+                assertEquals(reference[0], plan.accuracyDrop(), 1e-9, "trial " + trial);
+                assertFalse(excluded.contains(plan.configuration()), "trial " + trial);
+            }
+        }
+    }
+
+    @Test
+    void aSearchStoppedByItsNodeLimitReturnsAFittingPlanAndABoundBelowTheOptimum() {
+        Random random = new Random(4242);
+        int stopped = 0;
+        for (int trial = 0; trial < 2000; trial++) {
+            Set<Configuration> excluded = new HashSet<>();
+            ConfigurationSearch.Problem open = randomProblem(random, Set.of());
+            if (random.nextBoolean()) {
+                excluded.add(randomConfiguration(open, random));
+            }
+            ConfigurationSearch.Problem problem = with(open, Set.copyOf(excluded), 1 + random.nextInt(12));
+            double optimum = bestDropByBruteForce(problem, excluded);
+            ConfigurationSearch.Plan plan = ConfigurationSearch.solve(problem);
+            String t = "trial " + trial;
+            if (plan.proven()) {
+                assertEquals(Double.isInfinite(optimum), !plan.feasible(), t);
+                if (plan.feasible()) {
+                    assertEquals(optimum, plan.accuracyDrop(), 1e-9, t);
+                    assertEquals(0, plan.gap(), t);
+                }
+                continue;
+            }
+            stopped++;
+            if (plan.feasible()) {
+                Budget b = problem.budget();
+                assertTrue(plan.predictedLatencyMillis() <= b.maxLatencyMillis() && plan.macs() <= b.maxMacs()
+                        && plan.params() <= b.maxParams() && plan.weightBytes() <= b.maxMemoryBytes(), t);
+                assertFalse(excluded.contains(plan.configuration()), t);
+                assertTrue(plan.dropLowerBound() <= optimum + 1e-9, t + ": the bound is below the optimum");
+                assertTrue(optimum <= plan.accuracyDrop() + 1e-9, t);
+                assertTrue(plan.gap() >= 0, t);
+            } else {
+                assertTrue(Double.isNaN(plan.dropLowerBound()), t + ": no bound is claimed when nothing was found");
+            }
+        }
+        assertTrue(stopped > 200, "the limits must stop enough searches to test anything: " + stopped);
+    }
+
+    @Test
+    void agreesWithThePlainBranchAndBoundOnNetworkShapedProblems() {
+        int compared = 0;
+        for (RealisticProblems.Scenario scenario : RealisticProblems.Scenario.values()) {
+            for (long seed = 0; seed < 25; seed++) {
+                ConfigurationSearch.Problem problem = RealisticProblems.problem(seed, 5, 12, scenario, Set.of());
+                PlainBranchAndBound.Result reference = PlainBranchAndBound.solve(problem, 5_000_000);
+                if (!reference.finished()) {
+                    continue;
+                }
+                compared++;
+                ConfigurationSearch.Plan plan = ConfigurationSearch.solve(with(problem, Set.of(), Long.MAX_VALUE));
+                assertTrue(plan.proven());
+                assertEquals(reference.feasible(), plan.feasible(), scenario + " seed " + seed);
+                if (reference.feasible()) {
+                    assertEquals(reference.drop(), plan.accuracyDrop(), 1e-9, scenario + " seed " + seed);
+                }
+            }
+        }
+        assertTrue(compared > 100, "compared " + compared);
+    }
+
+    @Test
+    void aResNetSizedProblemWithoutBudgetKeepsTheFullModelThoughManyVariantsTieAtNoDrop() {
+        ConfigurationSearch.Problem problem = RealisticProblems.problem(3, 17, 12,
+                RealisticProblems.Scenario.NO_BUDGET, Set.of());
+        long zeroDrop = problem.optionsPerSlot().stream().flatMap(List::stream)
+                .filter(o -> !o.isDefaultLayer() && o.accuracyDrop() == 0).count();
+        ConfigurationSearch.Plan plan = ConfigurationSearch.solve(problem);
+        assertTrue(zeroDrop > 17, "the problem must have ties to break: " + zeroDrop);
+        assertEquals(Configuration.DEFAULT, plan.configuration());
+        assertTrue(plan.proven());
+    }
+
+    @Test
+    void whenNothingFitsAResNetSizedProblemTheClosestCombinationIsProven() {
+        // the old fallback enumerated all 12^17 combinations and never returned
+        ConfigurationSearch.Problem problem = RealisticProblems.problem(5, 17, 12,
+                RealisticProblems.Scenario.NOTHING_FITS, Set.of());
+        ConfigurationSearch.Plan plan = ConfigurationSearch.solve(problem);
+        assertFalse(plan.feasible());
+        assertTrue(plan.proven());
+        // only the MAC limit (1/50 of the full model's) is out of reach: the fewest MACs are the closest
+        long fewestMacs = problem.baseMacs() + problem.optionsPerSlot().stream()
+                .mapToLong(slot -> slot.stream().mapToLong(SlotOption::macs).min().orElseThrow()).sum();
+        assertEquals(fewestMacs, plan.macs());
+    }
+
+    @Test
+    void anOptionBeatenInEveryFigureIsChosenWhenTheConfigurationWithItsBetterIsExcluded() {
+        List<List<SlotOption>> options = List.of(List.of(SlotOption.defaultLayer("conv1"),
+                new SlotOption("conv1", "better", 0.01, -0.2, -2000, -20, -80),
+                new SlotOption("conv1", "worse", 0.02, -0.1, -1000, -10, -40)));
+        Budget budget = new Budget(Double.POSITIVE_INFINITY, 9_000, Budget.UNLIMITED, Budget.UNLIMITED);
+        ConfigurationSearch.Problem open = new ConfigurationSearch.Problem(1, 10_000, 100, 400, options, budget, 1,
+                Set.of());
+        assertEquals("better", ConfigurationSearch.solve(open).configuration().variantBySlot().get("conv1"));
+        Set<Configuration> excluded = Set.of(new Configuration(java.util.Map.of("conv1", "better")));
+        ConfigurationSearch.Plan plan = ConfigurationSearch.solve(with(open, excluded, Long.MAX_VALUE));
+        assertEquals("worse", plan.configuration().variantBySlot().get("conv1"));
+        assertTrue(plan.feasible());
     }
 }
