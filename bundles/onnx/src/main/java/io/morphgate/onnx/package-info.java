@@ -3,5 +3,5 @@
  * and count MACs/parameters. Pure Java over the {@code ai.onnx.proto} classes; no native code.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package io.morphgate.onnx;

@@ -3,7 +3,6 @@ package io.morphgate.trainer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.training.loss.Loss;
 
 import java.util.Arrays;
@@ -44,7 +43,7 @@ final class Evaluation {
             try (NDManager m = parent.newSubManager()) {
                 float[] images = Arrays.copyOfRange(data.images(), start * FashionMnist.PIXELS,
                         (start + b) * FashionMnist.PIXELS);
-                NDArray logits = model.forward(m.create(images, new Shape(b, 1, 28, 28)), false);
+                NDArray logits = model.forward(m.create(images, model.inputShape(b)), false);
                 long[] predicted = logits.argMax(1).toType(DataType.INT64, false).toLongArray();
                 for (int i = 0; i < b; i++) {
                     if (predicted[i] == data.labels()[start + i]) {

@@ -1,17 +1,11 @@
 package io.morphgate.trainer;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
-import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.convolutional.Conv2d;
-import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.BatchNorm;
-import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import ai.onnx.proto.OnnxMl.AttributeProto;
@@ -36,9 +30,9 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * A DJL block that runs an ONNX graph of the op set Morphgate's graphs use (Conv, BatchNormalization, Relu, MaxPool,
- * Concat, Flatten, Gemm with transB=1, Identity), so training starts from, and writes back into, the very graph the
- * gateway composes: no second definition of the architecture to drift from it.
+ * A DJL block that runs an ONNX graph: the graphs Morphgate composes and CNNs exported by {@code torch.onnx.export}
+ * (the ops of {@link OnnxOps}), so training starts from, and writes back into, the very graph the gateway serves: no
+ * second definition of the architecture to drift from it. The input's shape is the graph's, its batch size free.
  *
  * <p>Every float initializer becomes a {@link Parameter} with the initializer's name and value. Those the predicate
  * accepts are trainable; the others are frozen. A BatchNormalization node whose scale is trainable runs in training
@@ -47,12 +41,12 @@ import java.util.function.Predicate;
  */
 public final class OnnxGraphBlock extends AbstractBlock {
 
-    private static final float DEFAULT_MOMENTUM = 0.9f;
-
     private final ModelProto model;
     private final String inputName;
     private final String outputName;
     private final Set<String> trainable = new HashSet<>();
+    /** INT64 initializers and Constant outputs (e.g. Reshape's shape, Clip's bounds): never parameters. */
+    private final Map<String, NDArray> constants = new HashMap<>();
 
     /**
      * Loads every float initializer of {@code model} into {@code manager}.
@@ -65,6 +59,9 @@ public final class OnnxGraphBlock extends AbstractBlock {
         Set<String> initializerNames = new HashSet<>();
         for (TensorProto t : g.getInitializerList()) {
             initializerNames.add(t.getName());
+            if (t.getDataType() == TensorProto.DataType.INT64_VALUE) {
+                constants.put(t.getName(), constant(t, manager));
+            }
             if (t.getDataType() != TensorProto.DataType.FLOAT_VALUE) {
                 continue;
             }
@@ -82,8 +79,44 @@ public final class OnnxGraphBlock extends AbstractBlock {
                 .orElseThrow(() -> new IllegalArgumentException("graph " + g.getName() + " has no input"));
         this.outputName = g.getOutput(0).getName();
         for (NodeProto n : g.getNodeList()) {
-            NodeOps.requireSupported(n);
+            OnnxOps.requireSupported(n);
+            if (n.getOpType().equals("Constant")) {
+                AttributeProto value = OnnxOps.attr(n, "value");
+                if (value == null) {
+                    throw OnnxOps.unsupported(n, "only a Constant with a tensor value");
+                }
+                constants.put(n.getOutput(0), constant(value.getT(), manager));
+            }
+            if (n.getOpType().equals("Reshape") && !constants.containsKey(n.getInput(1))) {
+                throw OnnxOps.unsupported(n, "its shape " + n.getInput(1) + " is computed, not a constant");
+            }
         }
+    }
+
+    /**
+     * The shape of the graph's input for {@code batch} images (every dimension but the batch as the graph declares
+     * it).
+     *
+     * @throws IllegalStateException when the graph leaves a dimension other than the batch unknown
+     */
+    public Shape inputShape(long batch) {
+        var dims = model.getGraph().getInputList().stream().filter(i -> i.getName().equals(inputName)).findFirst()
+                .orElseThrow().getType().getTensorType().getShape().getDimList();
+        long[] shape = new long[dims.size()];
+        shape[0] = batch;
+        for (int i = 1; i < shape.length; i++) {
+            shape[i] = dims.get(i).getDimValue();
+            if (shape[i] <= 0) {
+                throw new IllegalStateException("input " + inputName + " of graph " + model.getGraph().getName()
+                        + " has no fixed size in dimension " + i);
+            }
+        }
+        return new Shape(shape);
+    }
+
+    /** The graph's input tensor. */
+    public String inputName() {
+        return inputName;
     }
 
     public ModelProto model() {
@@ -136,6 +169,7 @@ public final class OnnxGraphBlock extends AbstractBlock {
         for (Map.Entry<String, Parameter> p : parameters.entrySet()) {
             values.put(p.getKey(), p.getValue().getArray());
         }
+        values.putAll(constants);
         values.putAll(known);
         Set<String> missing = new HashSet<>(wanted);
         missing.removeAll(known.keySet());
@@ -149,7 +183,7 @@ public final class OnnxGraphBlock extends AbstractBlock {
             }
             boolean bnTraining = training && n.getOpType().equals("BatchNormalization")
                     && trainable.contains(n.getInput(1));
-            values.put(n.getOutput(0), NodeOps.apply(n, values, bnTraining));
+            values.put(n.getOutput(0), OnnxOps.apply(n, values, bnTraining));
             missing.remove(n.getOutput(0));
         }
         if (!missing.isEmpty()) {
@@ -203,6 +237,38 @@ public final class OnnxGraphBlock extends AbstractBlock {
         return b.build();
     }
 
+    /** A FLOAT or INT64 tensor (raw little-endian bytes or typed values) as a constant array. */
+    private static NDArray constant(TensorProto t, NDManager manager) {
+        Shape shape = new Shape(t.getDimsList());
+        ByteBuffer raw = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        return switch (t.getDataType()) {
+            case TensorProto.DataType.FLOAT_VALUE -> {
+                float[] v = new float[(int) shape.size()];
+                if (t.getRawData().isEmpty()) {
+                    for (int i = 0; i < v.length; i++) {
+                        v[i] = t.getFloatData(i);
+                    }
+                } else {
+                    raw.asFloatBuffer().get(v);
+                }
+                yield manager.create(v, shape);
+            }
+            case TensorProto.DataType.INT64_VALUE -> {
+                long[] v = new long[(int) shape.size()];
+                if (t.getRawData().isEmpty()) {
+                    for (int i = 0; i < v.length; i++) {
+                        v[i] = t.getInt64Data(i);
+                    }
+                } else {
+                    raw.asLongBuffer().get(v);
+                }
+                yield manager.create(v, shape);
+            }
+            default -> throw new IllegalArgumentException("constant " + t.getName() + ": data type "
+                    + t.getDataType() + " not translated (only FLOAT and INT64)");
+        };
+    }
+
     /** Running mean and variance are buffers, never trained by gradient. */
     private static boolean isRunningStatistic(GraphProto g, String name) {
         for (NodeProto n : g.getNodeList()) {
@@ -229,115 +295,5 @@ public final class OnnxGraphBlock extends AbstractBlock {
             dims.add(shape.getDim(i).getDimValue());
         }
         return new Shape[] {new Shape(dims)};
-    }
-
-    /** The translation of single nodes. */
-    static final class NodeOps {
-
-        private NodeOps() {
-        }
-
-        static void requireSupported(NodeProto n) {
-            switch (n.getOpType()) {
-                case "Conv", "MaxPool" -> symmetricPads(n);
-                case "Gemm" -> {
-                    if (intAttr(n, "transB", 0) != 1 || intAttr(n, "transA", 0) != 0
-                            || floatAttr(n, "alpha", 1f) != 1f || floatAttr(n, "beta", 1f) != 1f) {
-                        throw unsupported(n, "only Gemm with transB=1, transA=0, alpha=beta=1");
-                    }
-                }
-                case "Flatten" -> {
-                    if (intAttr(n, "axis", 1) != 1) {
-                        throw unsupported(n, "only Flatten with axis 1");
-                    }
-                }
-                case "BatchNormalization", "Relu", "Concat", "Identity" -> {
-                }
-                default -> throw unsupported(n, "op not translated");
-            }
-            if (!stringAttr(n, "auto_pad", "NOTSET").equals("NOTSET")) {
-                throw unsupported(n, "auto_pad");
-            }
-        }
-
-        static NDArray apply(NodeProto n, Map<String, NDArray> v, boolean bnTraining) {
-            NDArray x = v.get(n.getInput(0));
-            return switch (n.getOpType()) {
-                case "Conv" -> {
-                    NDArray bias = n.getInputCount() > 2 && !n.getInput(2).isEmpty() ? v.get(n.getInput(2)) : null;
-                    long[] pads = symmetricPads(n);
-                    yield Conv2d.conv2d(x, v.get(n.getInput(1)), bias, new Shape(ints(n, "strides", 1, 1)),
-                            new Shape(pads), new Shape(ints(n, "dilations", 1, 1)),
-                            (int) intAttr(n, "group", 1)).singletonOrThrow();
-                }
-                case "BatchNormalization" -> BatchNorm.batchNorm(x, v.get(n.getInput(3)), v.get(n.getInput(4)),
-                        v.get(n.getInput(1)), v.get(n.getInput(2)), 1, floatAttr(n, "momentum", DEFAULT_MOMENTUM),
-                        floatAttr(n, "epsilon", 1e-5f), bnTraining).get(0);
-                case "Relu" -> Activation.relu(x);
-                case "MaxPool" -> Pool.maxPool2d(x, new Shape(ints(n, "kernel_shape")),
-                        new Shape(ints(n, "strides", 1, 1)), new Shape(symmetricPads(n)),
-                        intAttr(n, "ceil_mode", 0) == 1);
-                case "Concat" -> {
-                    NDList parts = new NDList();
-                    for (String in : n.getInputList()) {
-                        parts.add(v.get(in));
-                    }
-                    yield NDArrays.concat(parts, (int) intAttr(n, "axis", 1));
-                }
-                case "Flatten" -> x.reshape(x.getShape().get(0), -1);
-                case "Gemm" -> Linear.linear(x, v.get(n.getInput(1)),
-                        n.getInputCount() > 2 ? v.get(n.getInput(2)) : null).singletonOrThrow();
-                case "Identity" -> x;
-                default -> throw unsupported(n, "op not translated");
-            };
-        }
-
-        /** ONNX pads are [top, left, bottom, right]; DJL pads each side of an axis alike. */
-        private static long[] symmetricPads(NodeProto n) {
-            long[] p = ints(n, "pads", 0, 0, 0, 0);
-            if (p.length != 4 || p[0] != p[2] || p[1] != p[3]) {
-                throw unsupported(n, "asymmetric pads " + java.util.Arrays.toString(p));
-            }
-            return new long[] {p[0], p[1]};
-        }
-
-        private static AttributeProto attr(NodeProto n, String name) {
-            for (AttributeProto a : n.getAttributeList()) {
-                if (a.getName().equals(name)) {
-                    return a;
-                }
-            }
-            return null;
-        }
-
-        private static long[] ints(NodeProto n, String name, long... fallback) {
-            AttributeProto a = attr(n, name);
-            if (a == null) {
-                if (fallback.length == 0) {
-                    throw unsupported(n, "attribute " + name + " missing");
-                }
-                return fallback;
-            }
-            return a.getIntsList().stream().mapToLong(Long::longValue).toArray();
-        }
-
-        private static long intAttr(NodeProto n, String name, long fallback) {
-            AttributeProto a = attr(n, name);
-            return a == null ? fallback : a.getI();
-        }
-
-        private static float floatAttr(NodeProto n, String name, float fallback) {
-            AttributeProto a = attr(n, name);
-            return a == null ? fallback : a.getF();
-        }
-
-        private static String stringAttr(NodeProto n, String name, String fallback) {
-            AttributeProto a = attr(n, name);
-            return a == null ? fallback : a.getS().toStringUtf8();
-        }
-
-        private static IllegalArgumentException unsupported(NodeProto n, String why) {
-            return new IllegalArgumentException("node " + n.getName() + " (" + n.getOpType() + "): " + why);
-        }
     }
 }

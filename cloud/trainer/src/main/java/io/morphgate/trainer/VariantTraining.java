@@ -2,7 +2,6 @@ package io.morphgate.trainer;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
@@ -135,7 +134,7 @@ final class VariantTraining {
         int n = Math.min(WARM_START_SAMPLES, train.size());
         try (NDManager m = parent.newSubManager()) {
             float[] images = Arrays.copyOf(train.images(), n * FashionMnist.PIXELS);
-            NDArray x = backbone.forward(m.create(images, new Shape(n, 1, 28, 28)), false,
+            NDArray x = backbone.forward(m.create(images, backbone.inputShape(n)), false,
                     List.of(slot.inputTensor())).get(slot.inputTensor());
             float[] all = x.toFloatArray();
             int size = all.length / n;

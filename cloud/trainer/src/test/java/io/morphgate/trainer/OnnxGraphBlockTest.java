@@ -64,6 +64,56 @@ class OnnxGraphBlockTest {
         }
     }
 
+    /**
+     * The ops of exported networks: a strided conv with an asymmetric pad, a depthwise conv with a bias (a folded BN),
+     * ReLU6 as Clip with Constant bounds, a residual Add, an average pool, a global average pool, Flatten and Gemm.
+     */
+    static ModelProto exportLikeGraph(long seed) {
+        Random r = new Random(seed);
+        GraphBuilder g = new GraphBuilder("export-like");
+        String x = g.input("input", 3, 9, 9);
+        String a = g.conv(x, values(r, 6 * 3 * 9, 0.3f), 6, 3, 3, 3, values(r, 6, 0.1f), 2, 2, 1, 1, 0, 0, 1);
+        a = g.clip(a, g.constant(new long[] {}, 0f), g.constant(new long[] {}, 6f));
+        String d = g.conv(a, values(r, 6 * 9, 0.3f), 6, 1, 3, 3, values(r, 6, 0.1f), 6);
+        a = g.add(a, d);
+        a = g.averagePool(a, 2, 2);
+        a = g.globalAveragePool(a);
+        a = g.flatten(a);
+        a = g.gemm(a, values(r, 4 * 6, 0.3f), 4, 6, values(r, 4, 0.1f));
+        return g.output(a, "output", 4).build();
+    }
+
+    @Test
+    void theOpsOfExportedNetworksEqualTheReferenceEvaluator() {
+        ModelProto model = exportLikeGraph(21);
+        float[] input = values(new Random(22), 2 * 3 * 9 * 9, 2f);
+        float[] expected = ReferenceEvaluator.run(model, new ReferenceEvaluator.Tensor(new long[] {2, 3, 9, 9},
+                input)).data();
+        try (NDManager m = manager.newSubManager()) {
+            OnnxGraphBlock block = new OnnxGraphBlock(model, m, name -> false);
+            assertEquals(new Shape(2, 3, 9, 9), block.inputShape(2), "input shape from the graph");
+            float[] actual = block.forward(m.create(input, block.inputShape(2)), false).toFloatArray();
+            assertEquals(expected.length, actual.length);
+            for (int i = 0; i < expected.length; i++) {
+                assertEquals(expected[i], actual[i], 1e-4, "output " + i);
+            }
+        }
+    }
+
+    @Test
+    void anOpTheBlockDoesNotTranslateIsRefusedNamingTheNodeAndTheOp() {
+        ModelProto model = randomGraph(5);
+        var g = model.getGraph().toBuilder();
+        g.setNode(2, g.getNode(2).toBuilder().setOpType("HardSwish").setName("/features/act/HardSwish"));
+        ModelProto unknown = model.toBuilder().setGraph(g).build();
+        try (NDManager m = manager.newSubManager()) {
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> new OnnxGraphBlock(unknown, m, name -> false));
+            assertTrue(e.getMessage().startsWith("node /features/act/HardSwish (HardSwish): op not translated"),
+                    e.getMessage());
+        }
+    }
+
     @Test
     void forwardFromAnIntermediateTensorEqualsTheWholeForwardAndNeedsEveryBranch() {
         ModelProto model = randomGraph(13);
