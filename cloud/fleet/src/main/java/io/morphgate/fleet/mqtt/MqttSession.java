@@ -156,12 +156,17 @@ public final class MqttSession implements AutoCloseable {
      * connects again after {@code downMillis}.
      */
     public void crash(long downMillis) {
+        drop();
+        timer.schedule(this::connect, downMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /** Drops the connection without DISCONNECT (the broker publishes the last will); {@link #start} connects again. */
+    public void drop() {
         try {
             client.disconnectForcibly(0, 100, false);
         } catch (MqttException e) {
             LOG.fine(() -> client.getClientId() + ": forced disconnect: " + e.getMessage());
         }
-        timer.schedule(this::connect, downMillis, TimeUnit.MILLISECONDS);
     }
 
     private void connect() {
