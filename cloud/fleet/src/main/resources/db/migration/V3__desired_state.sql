@@ -8,7 +8,8 @@
 -- a request id once); applied_revision is the last revision the gateway confirmed (a reply, or a report equal to it).
 -- status: IN_SYNC; PENDING (a deployment's change not confirmed yet: caught up when the gateway is online);
 -- DRIFTED (confirmed once, changed on the gateway since: reported, reconciled only by an operator's reconcile);
--- UNKNOWN (no budget reported yet). difference says what differs, status_since since when.
+-- UNKNOWN (no budget reported yet). difference says what differs, status_since since when, reported_at when the
+-- gateway last reported its budget (a read when it came online, or a reply to anyone's budget command).
 CREATE TABLE desired_state (
     gateway_id        VARCHAR(64) PRIMARY KEY,
     budget            VARCHAR(1000),
@@ -18,7 +19,8 @@ CREATE TABLE desired_state (
     updated_at        TIMESTAMP WITH TIME ZONE NOT NULL,
     status            VARCHAR(16) NOT NULL,
     difference        VARCHAR(2000),
-    status_since      TIMESTAMP WITH TIME ZONE NOT NULL
+    status_since      TIMESTAMP WITH TIME ZONE NOT NULL,
+    reported_at       TIMESTAMP WITH TIME ZONE
 );
 CREATE INDEX desired_state_status ON desired_state (status);
 

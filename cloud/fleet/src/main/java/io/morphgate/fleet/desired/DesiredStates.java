@@ -112,8 +112,9 @@ public final class DesiredStates implements AutoCloseable {
             }
             Instant since = before.filter(b -> b.status().equals(verdict.status())).map(DesiredState::statusSince)
                     .orElse(at);
+            Instant reportedAt = reported != null ? at : before.map(DesiredState::reportedAt).orElse(null);
             DesiredState after = new DesiredState(gatewayId, budget == null ? null : budget.toString(), revision, applied,
-                    by, updated, verdict.status(), verdict.describe(), since);
+                    by, updated, verdict.status(), verdict.describe(), since, reportedAt);
             save(after, before.isPresent());
             connection.commit();
             return after;
@@ -142,12 +143,12 @@ public final class DesiredStates implements AutoCloseable {
 
     private void save(DesiredState d, boolean exists) throws SQLException {
         Object[] values = {d.budget(), d.revision(), d.appliedRevision(), d.source(), time(d.updatedAt()), d.status(),
-            d.difference(), time(d.statusSince()), d.gatewayId()};
+            d.difference(), time(d.statusSince()), d.reportedAt() == null ? null : time(d.reportedAt()), d.gatewayId()};
         update(exists
                 ? "UPDATE desired_state SET budget = ?, revision = ?, applied_revision = ?, source = ?, updated_at = ?, "
-                        + "status = ?, difference = ?, status_since = ? WHERE gateway_id = ?"
+                        + "status = ?, difference = ?, status_since = ?, reported_at = ? WHERE gateway_id = ?"
                 : "INSERT INTO desired_state (budget, revision, applied_revision, source, updated_at, status, difference, "
-                        + "status_since, gateway_id) VALUES (?,?,?,?,?,?,?,?,?)", values);
+                        + "status_since, reported_at, gateway_id) VALUES (?,?,?,?,?,?,?,?,?,?)", values);
     }
 
     private List<DesiredState> select(String sql, Object... values) throws SQLException {
@@ -156,10 +157,12 @@ public final class DesiredStates implements AutoCloseable {
             List<DesiredState> rows = new ArrayList<>();
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
+                    OffsetDateTime reportedAt = r.getObject("reported_at", OffsetDateTime.class);
                     rows.add(new DesiredState(r.getString("gateway_id"), r.getString("budget"), r.getLong("revision"),
                             r.getLong("applied_revision"), r.getString("source"),
                             r.getObject("updated_at", OffsetDateTime.class).toInstant(), r.getString("status"),
-                            r.getString("difference"), r.getObject("status_since", OffsetDateTime.class).toInstant()));
+                            r.getString("difference"), r.getObject("status_since", OffsetDateTime.class).toInstant(),
+                            reportedAt == null ? null : reportedAt.toInstant()));
                 }
             }
             return rows;
