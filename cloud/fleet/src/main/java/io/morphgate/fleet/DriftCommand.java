@@ -39,9 +39,9 @@ final class DriftCommand implements Callable<Integer> {
         Database db = database.open();
         try (DesiredStates desired = new DesiredStates(db)) {
             List<DesiredState> rows = desired.list(Drift.DRIFTED, Drift.PENDING);
-            out.printf("%-20s %-8s %-25s %-28s %s%n", "GATEWAY", "STATUS", "SINCE", "DESIRED BY", "WHAT DIFFERS");
+            out.printf("%-20s %-8s %-28s %-28s %s%n", "GATEWAY", "STATUS", "SINCE", "DESIRED BY", "WHAT DIFFERS");
             for (DesiredState d : rows) {
-                out.printf("%-20s %-8s %-25s %-28s %s%n", d.gatewayId(), d.status(), d.statusSince(),
+                out.printf("%-20s %-8s %-28s %-28s %s%n", d.gatewayId(), d.status(), d.statusSince(),
                         d.source() + " (rev " + d.revision() + ")", d.difference());
             }
             long drifted = rows.stream().filter(d -> Drift.DRIFTED.equals(d.status())).count();
