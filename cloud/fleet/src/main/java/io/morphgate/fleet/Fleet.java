@@ -8,13 +8,15 @@ import picocli.CommandLine.Command;
 
 /**
  * The fleet's command line: the long-running controller ({@code serve}), what it knows ({@code gateways}), groups,
- * budget rollouts in waves ({@code deploy}, {@code status}, {@code abort}), and a simulator of many gateways.
+ * budget rollouts in waves ({@code deploy}, {@code status}, {@code abort}), desired state and drift ({@code drift},
+ * {@code reconcile}), and a simulator of many gateways.
  */
 @Command(name = "morphgate-fleet", mixinStandardHelpOptions = true, version = "Morphgate fleet",
         description = "Keeps an inventory of Morphgate gateways and rolls budgets out to them in waves, over a "
                 + "clustered MQTT broker; simulates gateways for tests.",
         subcommands = {ServeCommand.class, GatewaysCommand.class, GroupCommand.class, DeployCommand.class,
-                RolloutStatusCommand.class, AbortCommand.class, SimulateCommand.class})
+                RolloutStatusCommand.class, AbortCommand.class, DriftCommand.class, ReconcileCommand.class,
+                SimulateCommand.class})
 public final class Fleet {
 
     static final int EXIT_OK = 0;

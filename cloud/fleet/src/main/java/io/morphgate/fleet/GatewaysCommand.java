@@ -4,8 +4,16 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
+import io.morphgate.fleet.desired.DesiredState;
+import io.morphgate.fleet.desired.DesiredStates;
+import io.morphgate.fleet.desired.Drift;
+import io.morphgate.fleet.inventory.Database;
 import io.morphgate.fleet.inventory.GatewayRecord;
 import io.morphgate.fleet.inventory.Inventory;
 import picocli.CommandLine.Command;
@@ -17,7 +25,8 @@ import picocli.CommandLine.Spec;
 /** The inventory, read from the database (works while serve runs: H2 AUTO_SERVER, or PostgreSQL). */
 @Command(name = "gateways", mixinStandardHelpOptions = true,
         description = "Lists the gateways in the inventory: online, model, configuration, budget, p99, failures, last "
-                + "seen, groups. Reads the database the controller writes.")
+                + "seen, desired state (in-sync, pending, drifted, unknown, or - when none), groups. Reads the "
+                + "database the controller writes.")
 final class GatewaysCommand implements Callable<Integer> {
 
     @Mixin
@@ -26,29 +35,47 @@ final class GatewaysCommand implements Callable<Integer> {
     @Option(names = "--group", description = "Only the gateways of this group.")
     String group;
 
+    @Option(names = "--drifted", description = "Only the gateways whose reported state differs from their desired "
+            + "state (drifted or pending; the drift command says what differs).")
+    boolean drifted;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        try (Inventory inventory = new Inventory(database.open())) {
-            List<GatewayRecord> rows = inventory.list(group);
-            out.printf("%-20s %-7s %-22s %-14s %8s %8s %8s  %-50s %s%n", "GATEWAY", "ONLINE", "MODEL", "CONFIG",
-                    "P99(ms)", "FAILED", "SEEN(s)", "BUDGET", "GROUPS");
+        Database db = database.open();
+        try (Inventory inventory = new Inventory(db); DesiredStates desired = new DesiredStates(db)) {
+            Map<String, DesiredState> states = desired.list().stream()
+                    .collect(Collectors.toMap(DesiredState::gatewayId, Function.identity()));
+            List<GatewayRecord> rows = inventory.list(group).stream()
+                    .filter(g -> !drifted || differs(states.get(g.id()))).toList();
+            out.printf("%-20s %-7s %-22s %-14s %8s %8s %8s  %-50s %-9s %s%n", "GATEWAY", "ONLINE", "MODEL", "CONFIG",
+                    "P99(ms)", "FAILED", "SEEN(s)", "BUDGET", "DESIRED", "GROUPS");
             Instant now = Instant.now();
             for (GatewayRecord g : rows) {
-                out.printf("%-20s %-7s %-22s %-14s %8s %8s %8d  %-50s %s%n", g.id(), g.online() ? "yes" : "no",
+                out.printf("%-20s %-7s %-22s %-14s %8s %8s %8d  %-50s %-9s %s%n", g.id(), g.online() ? "yes" : "no",
                         g.modelId() == null ? "-" : g.modelId() + " " + g.modelVersion(),
                         dash(g.configurationId()), g.p99Millis() == null ? "-" : String.format("%.1f", g.p99Millis()),
                         g.failures() == null ? "-" : g.failures().toString(),
-                        Duration.between(g.lastSeen(), now).toSeconds(), dash(g.budget()), String.join(",", g.groups()));
+                        Duration.between(g.lastSeen(), now).toSeconds(), dash(g.budget()), desired(states.get(g.id())),
+                        String.join(",", g.groups()));
             }
             long online = rows.stream().filter(GatewayRecord::online).count();
             out.println(rows.size() + " gateways, " + online + " online");
         }
         out.flush();
         return Fleet.EXIT_OK;
+    }
+
+    /** in-sync, pending, drifted, unknown; - when nothing is desired. */
+    static String desired(DesiredState d) {
+        return d == null || !d.hasBudget() ? "-" : d.status().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    static boolean differs(DesiredState d) {
+        return d != null && (Drift.DRIFTED.equals(d.status()) || Drift.PENDING.equals(d.status()));
     }
 
     private static String dash(String s) {

@@ -1,6 +1,7 @@
 package io.morphgate.fleet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -28,6 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
 import com.google.gson.JsonObject;
 
 import io.morphgate.fleet.controller.FleetController;
+import io.morphgate.fleet.desired.DesiredState;
+import io.morphgate.fleet.desired.DesiredStates;
+import io.morphgate.fleet.desired.Drift;
 import io.morphgate.fleet.inventory.Database;
 import io.morphgate.fleet.inventory.GatewayRecord;
 import io.morphgate.fleet.inventory.Inventory;
@@ -115,7 +119,7 @@ class FleetClusterTest {
                 "--command-timeout", "10"));
 
         awaitRollout("r-canary", "ROLLED_BACK", 60);
-        try (RolloutStore store = new RolloutStore(database)) {
+        try (RolloutStore store = new RolloutStore(database); DesiredStates desired = new DesiredStates(database)) {
             String reason = store.find("r-canary").orElseThrow().reason();
             assertEquals("2 of 2 changed gateways of wave 0 unhealthy", reason);
             for (RolloutStore.Step step : store.steps("r-canary")) {
@@ -126,9 +130,16 @@ class FleetClusterTest {
                     assertEquals("OK", step.rollbackState(), step.toString());
                     assertEquals(1, g.timesExecuted(step.applyRequestId()));
                     assertEquals(1, g.timesExecuted(step.rollbackRequestId()));
+                    // its desired state back to what it was before the rollout: nothing
+                    DesiredState d = desired.find(step.gatewayId()).orElseThrow();
+                    assertFalse(d.hasBudget(), d.toString());
+                    assertEquals("r-canary rolled back", d.source());
+                    assertEquals(2, d.revision(), "set by the step, then restored");
+                    assertEquals(Drift.IN_SYNC, d.status(), d.toString());
                 } else {
                     assertEquals("PENDING", step.applyState(), step.toString());
                     assertEquals(0, g.timesReceived(step.applyRequestId()), "a later wave is never sent");
+                    assertTrue(desired.find(step.gatewayId()).isEmpty(), "a step never sent changes no desired state");
                 }
                 // back to the budget it had (no limit at all), and healthy again
                 assertTrue(g.budget().get("maxLatencyMillis").isJsonNull(), step.gatewayId() + " " + g.budget());

@@ -44,12 +44,16 @@ public final class CommandChannel {
                 .whenComplete((r, e) -> pending.remove(requestId, reply));
     }
 
-    /** Called for each message on {@link #REPLIES}; replies to commands of others are ignored. */
-    public void onReply(String topic, String payload) {
+    /**
+     * Called for each message on {@link #REPLIES}; true when a command of this channel waited for it (replies to
+     * commands of others, or answered after their timeout, are the caller's to use or ignore).
+     */
+    public boolean onReply(String topic, String payload) {
         String requestId = topic.substring(topic.lastIndexOf('/') + 1);
         CompletableFuture<JsonObject> waiting = pending.get(requestId);
         if (waiting != null) {
-            waiting.complete(JsonParser.parseString(payload).getAsJsonObject());
+            return waiting.complete(JsonParser.parseString(payload).getAsJsonObject());
         }
+        return false;
     }
 }

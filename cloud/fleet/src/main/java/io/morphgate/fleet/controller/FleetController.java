@@ -3,6 +3,7 @@ package io.morphgate.fleet.controller;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -20,22 +21,32 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
 import io.morphgate.console.Topics;
+import io.morphgate.fleet.desired.DesiredState;
+import io.morphgate.fleet.desired.DesiredStates;
+import io.morphgate.fleet.desired.Drift;
 import io.morphgate.fleet.inventory.Database;
 import io.morphgate.fleet.inventory.Inventory;
 import io.morphgate.fleet.mqtt.BrokerSettings;
 import io.morphgate.fleet.mqtt.MqttSession;
+import io.morphgate.fleet.reconcile.ReconcileSteps;
+import io.morphgate.fleet.reconcile.Reconciler;
 import io.morphgate.fleet.rollout.RolloutRunner;
 
 /**
  * The long-running controller: one persistent MQTT session that hears every gateway's retained {@code state}, its
  * {@code telemetry} and the replies to the controller's commands, and writes the inventory from one thread. When a
- * gateway comes online it asks for its budget (a {@code budget} command without limits only reads). It runs the
- * rollouts in the database ({@link RolloutRunner}), resuming those a previous controller left unfinished.
+ * gateway comes online it asks for its budget (a {@code budget} command without limits only reads); that budget, and
+ * the result of every {@code budget} reply it hears (to anyone's command, a console's too), is compared with the
+ * gateway's desired state ({@link DesiredStates}): a gateway back online with a deployment's change pending gets a
+ * catch-up reconcile step; one changed locally is marked drifted and left as it is. It runs the rollouts in the
+ * database ({@link RolloutRunner}), resuming those a previous controller left unfinished, and the reconcile steps
+ * ({@link Reconciler}).
  */
 public final class FleetController implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(FleetController.class.getName());
     private static final long BUDGET_READ_TIMEOUT_MILLIS = 30_000;
+    private static final long RECONCILE_TIMEOUT_MILLIS = 30_000;
 
     private final Inventory inventory;
     private final MqttSession session;
@@ -43,13 +54,19 @@ public final class FleetController implements AutoCloseable {
     private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> daemon(r, "fleet-inventory"));
     private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(2, r -> daemon(r, "fleet-timer"));
     private final AtomicLong messages = new AtomicLong();
+    private final DesiredStates desired;
+    private final ReconcileSteps catchUps;
     private final RolloutRunner rollouts;
+    private final Reconciler reconciler;
 
     private FleetController(Database database, BrokerSettings broker, String clientId) throws SQLException, MqttException {
         this.inventory = new Inventory(database);
         this.session = new MqttSession(broker, clientId, null, timer, this::arrived);
         this.commands = new CommandChannel(session);
-        this.rollouts = new RolloutRunner(database, commands);
+        this.desired = new DesiredStates(database);
+        this.catchUps = new ReconcileSteps(database);
+        this.rollouts = new RolloutRunner(database, commands, desired);
+        this.reconciler = new Reconciler(database, desired, commands, RECONCILE_TIMEOUT_MILLIS);
     }
 
     /** Connects and subscribes; returns once the broker granted every subscription. */
@@ -64,6 +81,7 @@ public final class FleetController implements AutoCloseable {
         controller.session.start();
         subscribed.orTimeout(timeoutMillis, TimeUnit.MILLISECONDS).join();
         controller.rollouts.start();
+        controller.reconciler.start();
         LOG.info(() -> "controller " + clientId + " listening on " + controller.session.currentServer());
         return controller;
     }
@@ -84,12 +102,14 @@ public final class FleetController implements AutoCloseable {
     private void arrived(String topic, MqttMessage message) {
         messages.incrementAndGet();
         String payload = new String(message.getPayload(), StandardCharsets.UTF_8);
-        if (topic.contains("/reply/")) {
-            commands.onReply(topic, payload);
-            return;
-        }
         Instant at = Instant.now();
         String gateway = Topics.gatewayOf(topic);
+        if (topic.contains("/reply/")) {
+            if (!commands.onReply(topic, payload)) {
+                writer.execute(() -> record(gateway, () -> heardReply(gateway, payload, at)));
+            }
+            return;
+        }
         if (topic.equals(Topics.state(gateway))) {
             writer.execute(() -> record(gateway, () -> onState(gateway, payload, at)));
         } else if (topic.equals(Topics.telemetry(gateway))) {
@@ -119,7 +139,7 @@ public final class FleetController implements AutoCloseable {
                     if ("ok".equals(reply.get("status").getAsString())) {
                         JsonObject budget = reply.getAsJsonObject("result").deepCopy();
                         budget.remove("policyActive");
-                        writer.execute(() -> record(gateway, () -> inventory.recordBudget(gateway, budget, Instant.now())));
+                        writer.execute(() -> record(gateway, () -> cameOnline(gateway, budget, Instant.now())));
                     }
                 }).exceptionally(e -> {
                     LOG.fine(() -> gateway + ": no budget reply: " + e);
@@ -128,6 +148,31 @@ public final class FleetController implements AutoCloseable {
                     }
                     return null;
                 });
+    }
+
+    /**
+     * The budget a gateway that came online reports: a deployment's change it has not confirmed (it was offline or
+     * did not answer) is sent to it now; a local change (drifted) is only reported.
+     */
+    private void cameOnline(String gateway, JsonObject budget, Instant at) throws SQLException {
+        Optional<DesiredState> state = desired.reported(gateway, budget, at);
+        if (state.isPresent() && Drift.PENDING.equals(state.get().status())) {
+            ReconcileSteps.Step step = catchUps.request(state.get(), ReconcileSteps.CATCH_UP, at);
+            LOG.info(() -> gateway + " is back with " + state.get().difference() + ": catching up with " + step.requestId());
+        }
+    }
+
+    /** A reply to someone else's command (a console's, or one of ours answered late): a budget result is a report. */
+    private void heardReply(String gateway, String payload, Instant at) throws SQLException {
+        JsonObject reply = object(payload);
+        if (reply.has("verb") && "budget".equals(reply.get("verb").getAsString()) && reply.has("status")
+                && "ok".equals(reply.get("status").getAsString()) && reply.has("result")
+                && reply.get("result").isJsonObject()) {
+            JsonObject budget = reply.getAsJsonObject("result").deepCopy();
+            budget.remove("policyActive");
+            desired.reported(gateway, budget, at).filter(d -> Drift.DRIFTED.equals(d.status()))
+                    .ifPresent(d -> LOG.info(() -> gateway + " drifted: " + d.difference()));
+        }
     }
 
     /** Runs an inventory write on the writer thread (the caller's), logging a failure once. */
@@ -161,6 +206,7 @@ public final class FleetController implements AutoCloseable {
 
     @Override
     public void close() throws SQLException {
+        reconciler.close();
         rollouts.close();
         session.close();
         writer.shutdown();
@@ -171,5 +217,7 @@ public final class FleetController implements AutoCloseable {
         }
         timer.shutdownNow();
         inventory.close();
+        catchUps.close();
+        desired.close();
     }
 }

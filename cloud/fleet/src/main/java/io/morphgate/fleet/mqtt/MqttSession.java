@@ -49,6 +49,8 @@ public final class MqttSession implements AutoCloseable {
     private final BiConsumer<String, MqttMessage> onMessage;
     private volatile Runnable onConnected = () -> { };
     private volatile boolean closed;
+    /** Dropped on purpose ({@link #drop}): no reconnect until {@link #start}. */
+    private volatile boolean down;
     private volatile long retryMillis = FIRST_RETRY_MILLIS;
     private final CompletableFuture<Void> firstConnect = new CompletableFuture<>();
 
@@ -102,6 +104,7 @@ public final class MqttSession implements AutoCloseable {
 
     /** Starts connecting; the future completes at the first successful connect (it keeps trying until then). */
     public CompletableFuture<Void> start() {
+        down = false;
         connect();
         return firstConnect;
     }
@@ -156,16 +159,22 @@ public final class MqttSession implements AutoCloseable {
      * connects again after {@code downMillis}.
      */
     public void crash(long downMillis) {
+        drop();
+        timer.schedule(this::start, downMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /** Drops the connection without DISCONNECT (the broker publishes the last will); {@link #start} connects again. */
+    public void drop() {
+        down = true;
         try {
             client.disconnectForcibly(0, 100, false);
         } catch (MqttException e) {
             LOG.fine(() -> client.getClientId() + ": forced disconnect: " + e.getMessage());
         }
-        timer.schedule(this::connect, downMillis, TimeUnit.MILLISECONDS);
     }
 
     private void connect() {
-        if (closed || client.isConnected()) {
+        if (closed || down || client.isConnected()) {
             return;
         }
         try {

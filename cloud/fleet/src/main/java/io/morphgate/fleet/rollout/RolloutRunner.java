@@ -17,6 +17,9 @@ import com.google.gson.JsonParser;
 
 import io.morphgate.console.Payloads;
 import io.morphgate.fleet.controller.CommandChannel;
+import io.morphgate.fleet.desired.DesiredState;
+import io.morphgate.fleet.desired.DesiredStates;
+import io.morphgate.fleet.desired.Drift;
 import io.morphgate.fleet.inventory.Database;
 import io.morphgate.fleet.inventory.GatewayRecord;
 import io.morphgate.fleet.inventory.Inventory;
@@ -30,6 +33,10 @@ import io.morphgate.fleet.rollout.RolloutStore.Step;
  * doubled, or no telemetry since). Over {@code maxBadShare}, or on an operator's abort, every gateway already changed
  * gets its previous budget back. Each state is written before the command it leads to, so a restarted controller
  * picks the rollout up where it stood.
+ *
+ * <p>Each step also changes the gateway's desired state ({@link DesiredStates}): confirmed by an {@code ok} reply,
+ * pending when the gateway did not answer or was offline when its wave came (SKIPPED: no command; it catches up when
+ * it is back, see {@code Reconciler}). A rollback puts back the desired state each step replaced.
  */
 public final class RolloutRunner implements AutoCloseable {
 
@@ -40,13 +47,15 @@ public final class RolloutRunner implements AutoCloseable {
     private final RolloutStore store;
     private final Inventory inventory;
     private final CommandChannel commands;
+    private final DesiredStates desired;
     private final Thread thread;
     private volatile boolean stopped;
 
-    public RolloutRunner(Database database, CommandChannel commands) throws SQLException {
+    public RolloutRunner(Database database, CommandChannel commands, DesiredStates desired) throws SQLException {
         this.store = new RolloutStore(database);
         this.inventory = new Inventory(database);
         this.commands = commands;
+        this.desired = desired;
         this.thread = new Thread(this::loop, "fleet-rollouts");
         thread.setDaemon(true);
     }
@@ -125,8 +134,14 @@ public final class RolloutRunner implements AutoCloseable {
         for (Step s : steps) {
             if ("PENDING".equals(s.applyState())) {
                 GatewayRecord g = known.get(s.gatewayId());
-                store.sending(rollout.id(), s.gatewayId(), g == null ? null : g.budget(), g == null ? null : g.p99Millis(),
-                        g == null ? null : g.failureRate());
+                String previousDesired = desired.find(s.gatewayId()).map(DesiredState::budget).orElse(null);
+                if (g != null && !g.online()) {
+                    store.skipped(rollout.id(), s.gatewayId(), g.budget(), previousDesired);
+                    desired.deployed(s.gatewayId(), budget, rollout.id(), null, Instant.now());
+                    continue;
+                }
+                store.sending(rollout.id(), s.gatewayId(), g == null ? null : g.budget(), previousDesired,
+                        g == null ? null : g.p99Millis(), g == null ? null : g.failureRate());
             } else if (!"SENT".equals(s.applyState())) {
                 continue; // answered before: never sent again
             }
@@ -142,15 +157,19 @@ public final class RolloutRunner implements AutoCloseable {
                 boolean ok = "ok".equals(reply.get("status").getAsString());
                 store.applied(rollout.id(), s.gatewayId(), ok ? "OK" : "ERROR", ok ? null : String.valueOf(reply.get("error")));
                 if (ok) {
-                    JsonObject result = reply.getAsJsonObject("result").deepCopy();
-                    result.remove("policyActive");
-                    inventory.recordBudget(s.gatewayId(), result, Instant.now());
+                    desired.deployed(s.gatewayId(), budget, rollout.id(), result(reply), Instant.now());
                 }
             } catch (ExecutionException e) {
                 store.applied(rollout.id(), s.gatewayId(), "TIMEOUT", "no reply in " + rollout.commandTimeoutMillis() + " ms");
+                desired.deployed(s.gatewayId(), budget, rollout.id(), null, Instant.now());
             }
         }
-        List<Step> done = store.steps(rollout.id()).stream().filter(s -> s.wave() == steps.get(0).wave()).toList();
+        // a gateway skipped (offline) is neither good nor bad: it catches up when it is back
+        List<Step> done = store.steps(rollout.id()).stream().filter(s -> s.wave() == steps.get(0).wave())
+                .filter(s -> !"SKIPPED".equals(s.applyState())).toList();
+        if (done.isEmpty()) {
+            return null;
+        }
         long bad = done.stream().filter(s -> !"OK".equals(s.applyState())).count();
         return share(bad, done.size()) > rollout.maxBadShare()
                 ? bad + " of " + done.size() + " gateways of wave " + done.get(0).wave() + " did not apply the budget"
@@ -210,8 +229,19 @@ public final class RolloutRunner implements AutoCloseable {
         return null;
     }
 
-    /** Every gateway that may have changed gets its previous budget back (each with its own request id, once). */
+    /**
+     * Every gateway that may have changed gets its previous budget back (each with its own request id, once), and
+     * every gateway whose desired state the rollout changed gets the previous one back: confirmed by the rollback's
+     * reply, else pending (caught up when the gateway is online).
+     */
     private void rollBack(Rollout rollout) throws SQLException, InterruptedException {
+        for (Step s : store.steps(rollout.id())) {
+            if ("SKIPPED".equals(s.applyState()) && !"RESTORED".equals(s.rollbackState())) {
+                desired.restored(s.gatewayId(), Drift.parse(s.previousDesiredBudget()), rollout.id() + " rolled back",
+                        null, Instant.now());
+                store.rollback(rollout.id(), s.gatewayId(), "RESTORED"); // desired state only: nothing was sent
+            }
+        }
         List<Step> changed = store.steps(rollout.id()).stream()
                 .filter(s -> List.of("OK", "SENT", "TIMEOUT").contains(s.applyState()))
                 .filter(s -> !"OK".equals(s.rollbackState())).toList();
@@ -231,20 +261,26 @@ public final class RolloutRunner implements AutoCloseable {
                 JsonObject reply = replies.get(i).get();
                 boolean ok = "ok".equals(reply.get("status").getAsString());
                 store.rollback(rollout.id(), changed.get(i).gatewayId(), ok ? "OK" : "FAILED");
-                if (ok) {
-                    JsonObject result = reply.getAsJsonObject("result").deepCopy();
-                    result.remove("policyActive");
-                    inventory.recordBudget(changed.get(i).gatewayId(), result, Instant.now());
-                }
+                desired.restored(changed.get(i).gatewayId(), Drift.parse(changed.get(i).previousDesiredBudget()),
+                        rollout.id() + " rolled back", ok ? result(reply) : null, Instant.now());
                 failed += ok ? 0 : 1;
             } catch (ExecutionException e) {
                 store.rollback(rollout.id(), changed.get(i).gatewayId(), "FAILED");
+                desired.restored(changed.get(i).gatewayId(), Drift.parse(changed.get(i).previousDesiredBudget()),
+                        rollout.id() + " rolled back", null, Instant.now());
                 failed++;
             }
         }
         store.state(rollout.id(), failed == 0 ? "ROLLED_BACK" : "ROLLBACK_FAILED", null);
         int f = failed;
         LOG.info(() -> "rollout " + rollout.id() + " rolled back on " + (changed.size() - f) + " gateways, " + f + " failed");
+    }
+
+    /** A budget reply's result: the limits in force. */
+    private static JsonObject result(JsonObject reply) {
+        JsonObject result = reply.getAsJsonObject("result").deepCopy();
+        result.remove("policyActive");
+        return result;
     }
 
     private void checkRunning() throws InterruptedException {

@@ -25,7 +25,7 @@ public final class RolloutStore implements AutoCloseable {
     /** One gateway's part of a rollout. */
     public record Step(String gatewayId, int wave, String previousBudget, Double baselineP99, Double baselineFailureRate,
             String applyRequestId, String applyState, String applyDetail, Instant appliedAt, String health,
-            String healthDetail, String rollbackRequestId, String rollbackState) {
+            String healthDetail, String rollbackRequestId, String rollbackState, String previousDesiredBudget) {
     }
 
     private final Connection connection;
@@ -82,7 +82,7 @@ public final class RolloutStore implements AutoCloseable {
                             r.getString("apply_request_id"), r.getString("apply_state"), r.getString("apply_detail"),
                             applied == null ? null : applied.toInstant(), r.getString("health"),
                             r.getString("health_detail"), r.getString("rollback_request_id"),
-                            r.getString("rollback_state")));
+                            r.getString("rollback_state"), r.getString("previous_desired_budget")));
                 }
             }
             return steps;
@@ -101,11 +101,19 @@ public final class RolloutStore implements AutoCloseable {
     }
 
     /** Before the first send: what to restore, and the figures the health gate compares with. */
-    public void sending(String rolloutId, String gatewayId, String previousBudget, Double p99, Double failureRate)
+    public void sending(String rolloutId, String gatewayId, String previousBudget, String previousDesired, Double p99,
+            Double failureRate) throws SQLException {
+        update("UPDATE rollout_step SET apply_state = 'SENT', previous_budget = ?, previous_desired_budget = ?, "
+                + "baseline_p99 = ?, baseline_failure_rate = ? WHERE rollout_id = ? AND gateway_id = ?", previousBudget,
+                previousDesired, p99, failureRate, rolloutId, gatewayId);
+    }
+
+    /** Offline when its wave came: no command; its desired state changes, and it catches up when back online. */
+    public void skipped(String rolloutId, String gatewayId, String previousBudget, String previousDesired)
             throws SQLException {
-        update("UPDATE rollout_step SET apply_state = 'SENT', previous_budget = ?, baseline_p99 = ?, "
-                + "baseline_failure_rate = ? WHERE rollout_id = ? AND gateway_id = ?", previousBudget, p99, failureRate,
-                rolloutId, gatewayId);
+        update("UPDATE rollout_step SET apply_state = 'SKIPPED', apply_detail = 'offline: caught up when back online', "
+                + "previous_budget = ?, previous_desired_budget = ?, applied_at = ? WHERE rollout_id = ? AND "
+                + "gateway_id = ?", previousBudget, previousDesired, time(Instant.now()), rolloutId, gatewayId);
     }
 
     public void applied(String rolloutId, String gatewayId, String state, String detail) throws SQLException {

@@ -120,6 +120,19 @@ public final class SimulatedGateway implements AutoCloseable {
         return session.currentServer();
     }
 
+    /**
+     * Loses power: the link drops without DISCONNECT (the broker publishes the last will, offline), and the gateway
+     * stays away until {@link #powerOn}. Its persistent session keeps what is sent to it meanwhile.
+     */
+    public void powerOff() {
+        session.drop();
+    }
+
+    /** Connects again; it publishes its online state once its commands can arrive. */
+    public void powerOn() {
+        session.start();
+    }
+
     /** Connects; completes when connected and subscribed to its commands. */
     CompletableFuture<Void> start(long telemetryMillis) {
         CompletableFuture<Void> subscribed = session.subscribe(Topics.command(id, "+"), 1);

@@ -15,7 +15,7 @@ class HealthRuleTest {
 
     private static final Instant APPLIED = Instant.parse("2026-01-01T12:00:00Z");
     private static final RolloutStore.Step STEP = new RolloutStore.Step("gw-1", 0, null, 4.0, 0.0, "r-apply-gw-1", "OK",
-            null, APPLIED, null, null, "r-rollback-gw-1", "NONE");
+            null, APPLIED, null, null, "r-rollback-gw-1", "NONE", null);
 
     @Test
     void healthyWhenFiguresHold() {
