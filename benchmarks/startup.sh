@@ -30,11 +30,12 @@ python3 -c 'import json; print(json.dumps({"tensor": [0.0] * 784}))' >"$work/zer
 
 # one start, first inference, stop: prints "ready_ms serving_ms stop_ms exit_code"
 one_run() {
-  local dist=$1 http t0 serving=NA t1 t2 code
+  local dist=$1 cds=$2 http t0 serving=NA t1 t2 code
   http=$(free_port)
   rm -rf "$work/data"
   t0=$(now_ms)
-  "$dist/bin/morphgate" --data-dir "$work/data" --broker-port 0 --http-port "$http" >"$work/run.log" 2>&1 &
+  MORPHGATE_CDS=$cds "$dist/bin/morphgate" --data-dir "$work/data" --broker-port 0 --http-port "$http" \
+    >"$work/run.log" 2>&1 &
   echo $! >"$work/pid"
   for _ in $(seq 1 1200); do
     kill -0 "$(cat "$work/pid")" 2>/dev/null || break
@@ -56,29 +57,33 @@ one_run() {
 }
 
 exit_after_start_ms() {
-  local dist=$1 t0
+  local dist=$1 cds=$2 t0
   rm -rf "$work/data"
   t0=$(now_ms)
-  "$dist/bin/morphgate" --data-dir "$work/data" --broker-port 0 --http-port "$(free_port)" --exit-after-start \
+  MORPHGATE_CDS=$cds "$dist/bin/morphgate" --data-dir "$work/data" --broker-port 0 --http-port "$(free_port)" --exit-after-start \
     >"$work/eas.log" 2>&1 || true
   echo $(($(now_ms) - t0))
 }
 
 declare -A ready serving stop codes wall
-variants=(current)
-[ -n "$baseline" ] && variants=(baseline current)
+# "current" starts from its class archive (class data sharing, bin/morphgate's default), "current-nocds" without
+variants=(current-nocds current)
+[ -n "$baseline" ] && variants=(baseline current-nocds current)
+dist_of() { if [ "$1" = baseline ]; then echo "$baseline"; else echo "$current"; fi; }
+cds_of() { if [ "$1" = current ]; then echo auto; else echo off; fi; }
+# the first run with class data sharing archives the classes at its exit: done once before measuring, timed apart
+rm -rf "$current/cds"
+archiving_wall=$(exit_after_start_ms "$current" auto)
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 for i in $(seq 1 "$runs"); do
   for v in "${variants[@]}"; do
-    dist=$current; [ "$v" = baseline ] && dist=$baseline
-    read -r r s p c < <(one_run "$dist")
+    read -r r s p c < <(one_run "$(dist_of "$v")" "$(cds_of "$v")")
     ready[$v]+="$r "; serving[$v]+="$s "; stop[$v]+="$p "; codes[$v]+="$c "
     echo "run $i $v: ready $r ms, serving $s ms, stop $p ms, exit $c (load $(cut -d' ' -f1 /proc/loadavg))" >&2
   done
 done
 for v in "${variants[@]}"; do
-  dist=$current; [ "$v" = baseline ] && dist=$baseline
-  wall[$v]=$(exit_after_start_ms "$dist")
+  wall[$v]=$(exit_after_start_ms "$(dist_of "$v")" "$(cds_of "$v")")
 done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 bundles=$(grep -o '([0-9]* bundles active)' "$work/run.log" || true)
@@ -120,11 +125,15 @@ Medians, (min-max) in brackets, all in ms. Machines here are shared and noisy: c
 |---|---|---|---|---|---|
 MD
 [ -n "$baseline" ] && row baseline "${BASELINE_LABEL:-baseline ($baseline)}"
-row current "this build"
+row current-nocds "this build, MORPHGATE_CDS=off"
+row current "this build, from its class archive (default)"
 cat <<MD
 
-Goal: ready in at most 3 s, a clean stop in at most 1 s. Where the time goes, and why a clean stop with HiveMQ CE
-cannot go below about 2 s: \`docs/design-notes.md\`, "Start and stop with the embedded broker".
+The archiving run (the first start of a distribution with a Java: \`--exit-after-start\`, classes archived at exit):
+$archiving_wall ms wall, once, before the runs above.
+
+Goal: ready in at most 3 s, a clean stop in at most 1 s. Where the time goes: \`docs/design-notes.md\`, "Start and
+stop with the embedded broker".
 
 Raw values (run order):
 

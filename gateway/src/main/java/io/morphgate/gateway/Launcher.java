@@ -189,6 +189,24 @@ public final class Launcher implements Callable<Integer> {
         return stopped ? EXIT_OK : EXIT_START_FAILED;
     }
 
+    /**
+     * bin/morphgate's archiving run (class data sharing) keeps the archive the JVM writes at exit only if the start
+     * reached "ready", so that a failed start or --help never leaves an archive of half the classes for every later
+     * start. It names the marker file in this system property.
+     */
+    static final String CDS_READY_MARKER_PROPERTY = "morphgate.cds.ready-marker";
+
+    private static void markReadyForClassArchive() {
+        String marker = System.getProperty(CDS_READY_MARKER_PROPERTY);
+        if (marker != null && !marker.isBlank()) {
+            try {
+                Files.writeString(Path.of(marker), "ready\n");
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, "cannot write " + marker + " (the class archive of this run is dropped): " + e);
+            }
+        }
+    }
+
     /** Null when the gateway is ready, else the exit code. */
     private Integer startGateway(Gateway gateway, EmbeddedBroker broker, List<FeatureDescriptor> selected,
             ConfigurationApplier defaults, Duration stopTimeout) {
@@ -208,6 +226,7 @@ public final class Launcher implements Callable<Integer> {
             }
             LOG.log(Level.INFO, "Morphgate ready in " + sinceJvmStart() + " ms (" + active.size() + " bundles active"
                     + (model != null ? ", model " + model + " serving" : ", no model serving") + ")");
+            markReadyForClassArchive();
             return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -99,6 +99,9 @@ public final class InstalledGateway implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(log().toFile());
         builder.environment().put("JAVA_OPTS", "-Xmx256m");
+        // each test has a copy of the distribution of its own: archiving its classes at the first stop (class data
+        // sharing) would only slow that stop down; .ci/run checks the archiving run of bin/morphgate
+        builder.environment().put("MORPHGATE_CDS", "off");
         process = builder.start();
     }
 
