@@ -14,11 +14,12 @@ public record WaveGate(String name, long bad, long counted, boolean decided, boo
     public static final String APPLY = "apply";
     public static final String HEALTH = "health";
 
-    /** The apply gate of one wave's steps; decided once no step is PENDING or SENT. */
+    /** The apply gate of one wave's steps (bad: ERROR or TIMEOUT); decided once no step is PENDING or SENT. */
     public static WaveGate apply(List<Step> wave, double maxBadShare) {
         List<Step> counted = wave.stream().filter(s -> !"SKIPPED".equals(s.applyState())).toList();
         boolean decided = wave.stream().noneMatch(s -> "PENDING".equals(s.applyState()) || "SENT".equals(s.applyState()));
-        long bad = counted.stream().filter(s -> !"OK".equals(s.applyState())).count();
+        long bad = counted.stream().filter(s -> "ERROR".equals(s.applyState()) || "TIMEOUT".equals(s.applyState()))
+                .count();
         return new WaveGate(APPLY, bad, counted.size(), decided, share(bad, counted.size()) <= maxBadShare);
     }
 
