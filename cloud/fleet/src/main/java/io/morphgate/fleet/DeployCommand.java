@@ -2,14 +2,9 @@ package io.morphgate.fleet;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 
-import io.morphgate.console.Payloads;
-import io.morphgate.fleet.inventory.Database;
-import io.morphgate.fleet.inventory.GatewayRecord;
-import io.morphgate.fleet.inventory.Inventory;
-import io.morphgate.fleet.rollout.RolloutStore;
+import io.morphgate.fleet.rollout.RolloutPlan;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -30,30 +25,35 @@ final class DeployCommand implements Callable<Integer> {
     @Option(names = {"--gateway", "-g"}, description = "A gateway id. Repeatable.")
     List<String> gateways = new ArrayList<>();
 
+    // the budget: at least one limit; the others keep their value on the gateway
     @Option(names = "--max-latency-millis") Long maxLatencyMillis;
     @Option(names = "--max-macs") Long maxMacs;
     @Option(names = "--max-params") Long maxParams;
     @Option(names = "--max-memory-bytes") Long maxMemoryBytes;
 
-    @Option(names = "--canary", description = "Gateways in the first wave (default: ${DEFAULT-VALUE}).", defaultValue = "1")
+    @Option(names = "--canary", description = "Gateways in the first wave (default: ${DEFAULT-VALUE}).",
+            defaultValue = "" + RolloutPlan.DEFAULT_CANARY)
     int canary;
 
-    @Option(names = "--wave-size", description = "Gateways per later wave (default: ${DEFAULT-VALUE}).", defaultValue = "10")
+    @Option(names = "--wave-size", description = "Gateways per later wave (default: ${DEFAULT-VALUE}).",
+            defaultValue = "" + RolloutPlan.DEFAULT_WAVE_SIZE)
     int waveSize;
 
-    @Option(names = "--wave-pause", description = "Seconds between waves (default: ${DEFAULT-VALUE}).", defaultValue = "30")
+    @Option(names = "--wave-pause", description = "Seconds between waves (default: ${DEFAULT-VALUE}).",
+            defaultValue = "" + RolloutPlan.DEFAULT_WAVE_PAUSE_SECONDS)
     double wavePause;
 
     @Option(names = "--health-wait", description = "Seconds of telemetry after a wave before its health gate "
-            + "(default: ${DEFAULT-VALUE}; above the gateways' telemetry interval).", defaultValue = "30")
+            + "(default: ${DEFAULT-VALUE}; above the gateways' telemetry interval).",
+            defaultValue = "" + RolloutPlan.DEFAULT_HEALTH_WAIT_SECONDS)
     double healthWait;
 
     @Option(names = "--max-bad-share", description = "Abort when more than this share of a wave fails or turns "
-            + "unhealthy (default: ${DEFAULT-VALUE}).", defaultValue = "0.2")
+            + "unhealthy (default: ${DEFAULT-VALUE}).", defaultValue = "" + RolloutPlan.DEFAULT_MAX_BAD_SHARE)
     double maxBadShare;
 
     @Option(names = "--command-timeout", description = "Seconds to wait for each reply (default: ${DEFAULT-VALUE}).",
-            defaultValue = "30")
+            defaultValue = "" + RolloutPlan.DEFAULT_COMMAND_TIMEOUT_SECONDS)
     double commandTimeout;
 
     @Option(names = "--id", description = "Rollout id (default: a new one).")
@@ -61,25 +61,14 @@ final class DeployCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Database db = database.open();
-        List<String> targets = new ArrayList<>(gateways);
-        if (group != null) {
-            try (Inventory inventory = new Inventory(db)) {
-                inventory.list(group).stream().map(GatewayRecord::id).forEach(targets::add);
-            }
-        }
-        if (targets.isEmpty()) {
-            System.err.println("no gateway: give --group (with members, see the group command) or --gateway");
+        RolloutPlan plan = new RolloutPlan(id, group, gateways, maxLatencyMillis, maxMacs, maxParams, maxMemoryBytes,
+                canary, waveSize, wavePause, healthWait, maxBadShare, commandTimeout);
+        try {
+            System.out.println(plan.submit(database.open()));
+            return Fleet.EXIT_OK;
+        } catch (RolloutPlan.Rejected e) {
+            System.err.println("not deployed: " + e.getMessage());
             return Fleet.EXIT_FAILED;
         }
-        String budget = Payloads.budget(maxLatencyMillis, maxMacs, maxParams, maxMemoryBytes).toString();
-        String rolloutId = id != null ? id : "r-" + UUID.randomUUID().toString().substring(0, 8);
-        try (RolloutStore store = new RolloutStore(db)) {
-            store.create(new RolloutStore.Rollout(rolloutId, budget, "PENDING", null, false, canary, waveSize,
-                    (long) (wavePause * 1000), (long) (healthWait * 1000), maxBadShare, (long) (commandTimeout * 1000)),
-                    targets.stream().distinct().sorted().toList());
-        }
-        System.out.println(rolloutId);
-        return Fleet.EXIT_OK;
     }
 }

@@ -4,7 +4,6 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
@@ -12,7 +11,6 @@ import java.util.stream.Collectors;
 
 import io.morphgate.fleet.desired.DesiredState;
 import io.morphgate.fleet.desired.DesiredStates;
-import io.morphgate.fleet.desired.Drift;
 import io.morphgate.fleet.inventory.Database;
 import io.morphgate.fleet.inventory.GatewayRecord;
 import io.morphgate.fleet.inventory.Inventory;
@@ -50,7 +48,7 @@ final class GatewaysCommand implements Callable<Integer> {
             Map<String, DesiredState> states = desired.list().stream()
                     .collect(Collectors.toMap(DesiredState::gatewayId, Function.identity()));
             List<GatewayRecord> rows = inventory.list(group).stream()
-                    .filter(g -> !drifted || differs(states.get(g.id()))).toList();
+                    .filter(g -> !drifted || DesiredState.differs(states.get(g.id()))).toList();
             out.printf("%-20s %-7s %-22s %-14s %8s %8s %8s  %-50s %-9s %s%n", "GATEWAY", "ONLINE", "MODEL", "CONFIG",
                     "P99(ms)", "FAILED", "SEEN(s)", "BUDGET", "DESIRED", "GROUPS");
             Instant now = Instant.now();
@@ -59,7 +57,7 @@ final class GatewaysCommand implements Callable<Integer> {
                         g.modelId() == null ? "-" : g.modelId() + " " + g.modelVersion(),
                         dash(g.configurationId()), g.p99Millis() == null ? "-" : String.format("%.1f", g.p99Millis()),
                         g.failures() == null ? "-" : g.failures().toString(),
-                        Duration.between(g.lastSeen(), now).toSeconds(), dash(g.budget()), desired(states.get(g.id())),
+                        Duration.between(g.lastSeen(), now).toSeconds(), dash(g.budget()), DesiredState.label(states.get(g.id())),
                         String.join(",", g.groups()));
             }
             long online = rows.stream().filter(GatewayRecord::online).count();
@@ -67,15 +65,6 @@ final class GatewaysCommand implements Callable<Integer> {
         }
         out.flush();
         return Fleet.EXIT_OK;
-    }
-
-    /** in-sync, pending, drifted, unknown; - when nothing is desired. */
-    static String desired(DesiredState d) {
-        return d == null || !d.hasBudget() ? "-" : d.status().toLowerCase(Locale.ROOT).replace('_', '-');
-    }
-
-    static boolean differs(DesiredState d) {
-        return d != null && (Drift.DRIFTED.equals(d.status()) || Drift.PENDING.equals(d.status()));
     }
 
     private static String dash(String s) {

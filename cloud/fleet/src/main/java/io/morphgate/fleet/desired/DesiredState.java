@@ -1,6 +1,7 @@
 package io.morphgate.fleet.desired;
 
 import java.time.Instant;
+import java.util.Locale;
 
 /**
  * One gateway's desired state as the database holds it (see V3__desired_state.sql): the budget limits deployments
@@ -13,5 +14,15 @@ public record DesiredState(String gatewayId, String budget, long revision, long 
     /** True when something is desired at all. */
     public boolean hasBudget() {
         return budget != null;
+    }
+
+    /** The status as the gateways list and the API show it: in-sync, pending, drifted, unknown; "-" when none. */
+    public static String label(DesiredState d) {
+        return d == null || !d.hasBudget() ? "-" : d.status().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /** True when the gateway reports something else than desired: drifted, or a change pending. */
+    public static boolean differs(DesiredState d) {
+        return d != null && (Drift.DRIFTED.equals(d.status()) || Drift.PENDING.equals(d.status()));
     }
 }

@@ -13,6 +13,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -104,6 +105,26 @@ public final class Inventory implements AutoCloseable {
                 }
             }
             return rows;
+        }
+    }
+
+    /** One gateway, with its groups. */
+    public Optional<GatewayRecord> find(String gatewayId) throws SQLException {
+        List<String> groups = new ArrayList<>();
+        try (PreparedStatement s = connection.prepareStatement(
+                "SELECT group_name FROM gateway_group WHERE gateway_id = ? ORDER BY group_name")) {
+            s.setString(1, gatewayId);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    groups.add(r.getString(1));
+                }
+            }
+        }
+        try (PreparedStatement s = connection.prepareStatement("SELECT * FROM gateway WHERE id = ?")) {
+            s.setString(1, gatewayId);
+            try (ResultSet r = s.executeQuery()) {
+                return r.next() ? Optional.of(GatewayRecord.read(r, groups)) : Optional.empty();
+            }
         }
     }
 

@@ -165,15 +165,11 @@ public final class RolloutRunner implements AutoCloseable {
             }
         }
         // a gateway skipped (offline) is neither good nor bad: it catches up when it is back
-        List<Step> done = store.steps(rollout.id()).stream().filter(s -> s.wave() == steps.get(0).wave())
-                .filter(s -> !"SKIPPED".equals(s.applyState())).toList();
-        if (done.isEmpty()) {
-            return null;
-        }
-        long bad = done.stream().filter(s -> !"OK".equals(s.applyState())).count();
-        return share(bad, done.size()) > rollout.maxBadShare()
-                ? bad + " of " + done.size() + " gateways of wave " + done.get(0).wave() + " did not apply the budget"
-                : null;
+        int wave = steps.get(0).wave();
+        WaveGate gate = WaveGate.apply(store.steps(rollout.id()).stream().filter(s -> s.wave() == wave).toList(),
+                rollout.maxBadShare());
+        return gate.passed() ? null
+                : gate.bad() + " of " + gate.counted() + " gateways of wave " + wave + " did not apply the budget";
     }
 
     /** After {@code healthWait}, the changed gateways' telemetry against the figures from before the change. */
@@ -191,14 +187,13 @@ public final class RolloutRunner implements AutoCloseable {
         checkRunning();
         Map<String, GatewayRecord> now = inventory.list(null).stream()
                 .collect(Collectors.toMap(GatewayRecord::id, Function.identity()));
-        long unhealthy = 0;
         for (Step s : steps) {
             String problem = problem(s, now.get(s.gatewayId()));
             store.health(rollout.id(), s.gatewayId(), problem == null ? "HEALTHY" : "UNHEALTHY", problem);
-            unhealthy += problem == null ? 0 : 1;
         }
-        return share(unhealthy, steps.size()) > rollout.maxBadShare()
-                ? unhealthy + " of " + steps.size() + " changed gateways of wave " + wave + " unhealthy" : null;
+        WaveGate gate = WaveGate.health(store.steps(rollout.id()).stream().filter(s -> s.wave() == wave).toList(),
+                rollout.maxBadShare());
+        return gate.passed() ? null : gate.bad() + " of " + gate.counted() + " changed gateways of wave " + wave + " unhealthy";
     }
 
     /** Waits the pause between waves, watching for an operator's abort; true when one came. */
@@ -287,10 +282,6 @@ public final class RolloutRunner implements AutoCloseable {
         if (stopped) {
             throw new InterruptedException("controller stopping");
         }
-    }
-
-    private static double share(long part, long whole) {
-        return whole == 0 ? 0 : part / (double) whole;
     }
 
     private static void sleepQuietly(long millis) {

@@ -17,9 +17,15 @@ import io.morphgate.fleet.inventory.Database;
 /** Rollouts and their steps in the database: every change of state is written at once (autocommit). */
 public final class RolloutStore implements AutoCloseable {
 
-    /** A rollout's plan and where it stands. */
+    /** A rollout's plan and where it stands (the times are null in a plan not written yet). */
     public record Rollout(String id, String budget, String state, String reason, boolean abortRequested, int canary,
-            int waveSize, long wavePauseMillis, long healthWaitMillis, double maxBadShare, long commandTimeoutMillis) {
+            int waveSize, long wavePauseMillis, long healthWaitMillis, double maxBadShare, long commandTimeoutMillis,
+            Instant createdAt, Instant updatedAt) {
+
+        /** Still to run or to roll back. */
+        public boolean active() {
+            return List.of("PENDING", "RUNNING", "ROLLING_BACK").contains(state);
+        }
     }
 
     /** One gateway's part of a rollout. */
@@ -62,6 +68,11 @@ public final class RolloutStore implements AutoCloseable {
     public Optional<Rollout> find(String id) throws SQLException {
         List<Rollout> found = rollouts("SELECT * FROM rollout WHERE id = ?", id);
         return found.stream().findFirst();
+    }
+
+    /** The latest {@code limit} rollouts, newest first. */
+    public List<Rollout> latest(int limit) throws SQLException {
+        return rollouts("SELECT * FROM rollout ORDER BY created_at DESC, id LIMIT ?", limit);
     }
 
     /** Rollouts still to run or to roll back, oldest first. */
@@ -140,7 +151,9 @@ public final class RolloutStore implements AutoCloseable {
                     list.add(new Rollout(r.getString("id"), r.getString("budget"), r.getString("state"),
                             r.getString("reason"), r.getBoolean("abort_requested"), r.getInt("canary"),
                             r.getInt("wave_size"), r.getLong("wave_pause_millis"), r.getLong("health_wait_millis"),
-                            r.getDouble("max_bad_share"), r.getLong("command_timeout_millis")));
+                            r.getDouble("max_bad_share"), r.getLong("command_timeout_millis"),
+                            r.getObject("created_at", OffsetDateTime.class).toInstant(),
+                            r.getObject("updated_at", OffsetDateTime.class).toInstant()));
                 }
             }
             return list;
