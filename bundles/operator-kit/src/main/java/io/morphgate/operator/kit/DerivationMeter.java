@@ -32,7 +32,8 @@ final class DerivationMeter {
     private int kept;
     private Phase phase;
 
-    DerivationMeter(OperatorKind operator, String backboneId, Consumer<DerivationProgress> sink, LongSupplier nanoTime) {
+    DerivationMeter(OperatorKind operator, String backboneId, Consumer<DerivationProgress> sink,
+            LongSupplier nanoTime) {
         this.operator = operator;
         this.backboneId = backboneId;
         this.sink = sink;

@@ -45,8 +45,8 @@ public class BottleneckOperator {
                         () -> block.variant(slot, beta).ifPresent(variants::add));
             }
         }
-        variants = TrainedVariants.preferTrained(catalog, variants);
-        offer = OperatorOffer.of(context, OperatorKind.BOTTLENECK, catalog, variants, skipped,
+        offer = OperatorOffer.of(context, OperatorKind.BOTTLENECK, catalog,
+                TrainedVariants.preferTrained(catalog, variants), skipped,
                 config.derived() ? Arrays.stream(config.betas()).boxed().toList() : List.of(),
                 new BottleneckDerivation(catalog.backboneId()));
     }

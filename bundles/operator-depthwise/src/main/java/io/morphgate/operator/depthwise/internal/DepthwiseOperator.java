@@ -44,8 +44,8 @@ public class DepthwiseOperator {
                         () -> block.variant(slot, m).ifPresent(variants::add));
             }
         }
-        variants = TrainedVariants.preferTrained(catalog, variants);
-        offer = OperatorOffer.of(context, OperatorKind.DEPTHWISE_SEPARABLE, catalog, variants, skipped,
+        offer = OperatorOffer.of(context, OperatorKind.DEPTHWISE_SEPARABLE, catalog,
+                TrainedVariants.preferTrained(catalog, variants), skipped,
                 config.derived() ? Arrays.stream(config.depthMultipliers()).boxed().toList() : List.of(),
                 new DepthwiseDerivation(catalog.backboneId()));
     }

@@ -43,8 +43,8 @@ public final class FireBlock {
      */
     static Optional<String> whyNot(SlotSpec slot) {
         if (!slot.downsamples()) {
-            return Optional.of("fire ends with a stride-2 max-pool, but the slot's default layer (" + slot.defaultLayer()
-                    + ") maps " + slot.input() + " to " + slot.output() + " without halving H and W");
+            return Optional.of("fire ends with a stride-2 max-pool, but the slot's default layer ("
+                    + slot.defaultLayer() + ") maps " + slot.input() + " to " + slot.output() + " without halving H and W");
         }
         if (slot.stride() != 1 || slot.activation() != SlotSpec.Activation.RELU) {
             return Optional.of("fire reproduces a stride-1 conv with ReLU and pool, not " + slot.defaultLayer());

@@ -42,8 +42,8 @@ public class FireOperator {
                         () -> block.variant(slot, ratio).ifPresent(variants::add));
             }
         }
-        variants = TrainedVariants.preferTrained(catalog, variants);
-        offer = OperatorOffer.of(context, OperatorKind.FIRE, catalog, variants, skipped);
+        offer = OperatorOffer.of(context, OperatorKind.FIRE, catalog,
+                TrainedVariants.preferTrained(catalog, variants), skipped);
     }
 
     @Deactivate

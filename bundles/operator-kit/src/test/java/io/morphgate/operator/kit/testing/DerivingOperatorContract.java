@@ -144,7 +144,8 @@ public abstract class DerivingOperatorContract extends OperatorContract {
     }
 
     private static SlotCatalog countingCalibrationRequests(SlotCatalog catalog, AtomicInteger requests) {
-        return (SlotCatalog) Proxy.newProxyInstance(SlotCatalog.class.getClassLoader(), new Class<?>[] {SlotCatalog.class},
+        return (SlotCatalog) Proxy.newProxyInstance(SlotCatalog.class.getClassLoader(),
+                new Class<?>[] {SlotCatalog.class},
                 (proxy, method, args) -> {
                     if (method.getName().equals("calibrationInputs")) {
                         requests.incrementAndGet();

@@ -44,8 +44,8 @@ public class LowRankOperator {
                         () -> block.variant(slot, beta).ifPresent(variants::add));
             }
         }
-        variants = TrainedVariants.preferTrained(catalog, variants);
-        offer = OperatorOffer.of(context, OperatorKind.LOW_RANK, catalog, variants, skipped,
+        offer = OperatorOffer.of(context, OperatorKind.LOW_RANK, catalog,
+                TrainedVariants.preferTrained(catalog, variants), skipped,
                 config.derived() ? Arrays.stream(config.betas()).boxed().toList() : List.of(),
                 new LowRankDerivation(catalog.backboneId(), Arrays.stream(config.betas()).boxed().toList()));
     }

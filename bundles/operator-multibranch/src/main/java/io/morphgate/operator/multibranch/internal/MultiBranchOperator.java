@@ -43,8 +43,8 @@ public class MultiBranchOperator {
                         () -> block.variant(slot, k).ifPresent(variants::add));
             }
         }
-        variants = TrainedVariants.preferTrained(catalog, variants);
-        offer = OperatorOffer.of(context, OperatorKind.MULTI_BRANCH, catalog, variants, skipped);
+        offer = OperatorOffer.of(context, OperatorKind.MULTI_BRANCH, catalog,
+                TrainedVariants.preferTrained(catalog, variants), skipped);
     }
 
     @Deactivate
