@@ -54,4 +54,26 @@ public interface SlotCatalog {
      * @since 1.3
      */
     Optional<TrainedVariant> trainedVariant(String variantId);
+
+    /**
+     * Id of the model the slots belong to ({@code ModelDescriptor.id()}, as {@link #MODEL_ID}). With
+     * {@link #modelSha256()} it names the exact file the slots were read from, which is what results computed from
+     * them (derived variants) are kept under. Empty when the provider does not say (API 1.4 providers).
+     *
+     * @since 1.5
+     */
+    default Optional<String> modelId() {
+        return Optional.empty();
+    }
+
+    /**
+     * SHA-256 of the model's ONNX file, lower-case hex: a new version of a model keeps its id but not this, so
+     * nothing derived from the old file is taken for the new one. Empty when the provider does not say; then nothing
+     * derived from these slots may be kept across starts.
+     *
+     * @since 1.5
+     */
+    default Optional<String> modelSha256() {
+        return Optional.empty();
+    }
 }

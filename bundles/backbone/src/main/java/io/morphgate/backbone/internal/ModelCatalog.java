@@ -65,6 +65,16 @@ final class ModelCatalog implements SlotCatalog {
     }
 
     @Override
+    public Optional<String> modelId() {
+        return Optional.of(artifacts.id());
+    }
+
+    @Override
+    public Optional<String> modelSha256() {
+        return Optional.of(artifacts.sha256());
+    }
+
+    @Override
     public OptionalDouble fullModelAccuracy() {
         Double accuracy = artifacts.descriptor().testAccuracy();
         return accuracy == null ? OptionalDouble.empty() : OptionalDouble.of(accuracy);

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 
 import io.morphgate.api.slot.SlotCatalog;
 
@@ -41,16 +42,28 @@ public final class BackgroundDerivation implements AutoCloseable {
      */
     public static <S> BackgroundDerivation start(String operator, SlotCatalog catalog, List<S> settings,
             DerivedVariants.Derivation<S> derivation, DerivedVariantCache cache, VariantRegistrations registrations) {
+        return start(operator, catalog, settings, derivation, cache, registrations, DerivationMeter.silent(),
+                (slot, reason) -> { });
+    }
+
+    /** As the public form, telling {@code meter} how it goes and {@code skips} which slots get nothing, and why. */
+    static <S> BackgroundDerivation start(String operator, SlotCatalog catalog, List<S> settings,
+            DerivedVariants.Derivation<S> derivation, DerivedVariantCache cache, VariantRegistrations registrations,
+            DerivationMeter meter, BiConsumer<String, String> skips) {
         BackgroundDerivation job = new BackgroundDerivation(operator);
         job.thread.execute(() -> {
             try {
                 List<BlockVariant> derived = DerivedVariants.forEverySlot(catalog, operator, settings, derivation,
-                        cache);
+                        cache, meter, skips);
                 if (!Thread.currentThread().isInterrupted()) {
                     registrations.add(derived);
+                    meter.finished(); // no-op when the loop was cancelled
+                } else {
+                    meter.cancelled();
                 }
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "deriving the " + operator + " variants failed: " + e.getMessage(), e);
+                meter.failed(String.valueOf(e.getMessage()));
             }
             if (!Thread.currentThread().isInterrupted()) {
                 registrations.complete(); // with or without derived variants: no more will come

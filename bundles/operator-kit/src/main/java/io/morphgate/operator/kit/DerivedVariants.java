@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 
 import io.morphgate.api.slot.SlotCatalog;
 import io.morphgate.api.slot.SlotSpec;
@@ -48,31 +49,45 @@ public final class DerivedVariants {
 
     /**
      * Runs the derivation for every slot with published weights and every setting, unless {@code cache} kept the
-     * variant from an earlier run; what is derived is kept. Slots without weights are skipped; a derivation that
-     * throws is logged and skipped.
+     * variant from an earlier run of the same model file; what is derived is kept. Slots without weights are skipped;
+     * a derivation that throws is logged and skipped.
      */
     public static <S> List<BlockVariant> forEverySlot(SlotCatalog catalog, String operator, List<S> settings,
             Derivation<S> derivation, DerivedVariantCache cache) {
+        return forEverySlot(catalog, operator, settings, derivation, cache, DerivationMeter.silent(),
+                (slot, reason) -> { });
+    }
+
+    /**
+     * As the public form, telling {@code meter} each step and {@code skips} each slot it derives nothing for (no
+     * weights, a derivation that threw); on cancellation the meter hears of it and the result is empty.
+     */
+    static <S> List<BlockVariant> forEverySlot(SlotCatalog catalog, String operator, List<S> settings,
+            Derivation<S> derivation, DerivedVariantCache cache, DerivationMeter meter,
+            BiConsumer<String, String> skips) {
         long start = System.nanoTime();
         List<BlockVariant> variants = new ArrayList<>();
         int kept = 0;
+        meter.started(catalog.slots().size(), settings.size());
         for (SlotSpec slot : catalog.slots()) {
             Optional<SlotWeights> weights = catalog.weights(slot.name());
             if (weights.isEmpty()) {
                 LOG.log(Level.INFO, "no derived {0} variants for slot {1}: backbone {2} publishes no weights for it",
                         operator, slot.name(), catalog.backboneId());
+                skips.accept(slot.name(), "no derived variants: the model publishes no weights for this slot");
+                meter.slotDone(settings.size());
                 continue;
             }
             List<float[]> calibration = null; // asked for only when a variant is derived
             for (S setting : settings) {
                 if (Thread.currentThread().isInterrupted()) {
-                    LOG.log(Level.INFO, "derivation of {0} variants cancelled", operator);
-                    return List.of();
+                    return cancelled(operator, meter);
                 }
-                Optional<BlockVariant> before = cache.read(catalog.backboneId(), operator, slot, setting);
+                Optional<BlockVariant> before = cache.read(catalog, operator, slot, setting);
                 if (before.isPresent()) {
                     variants.add(before.get());
                     kept++;
+                    meter.step(true, false);
                     continue;
                 }
                 if (calibration == null) {
@@ -80,20 +95,30 @@ public final class DerivedVariants {
                 }
                 try {
                     Optional<BlockVariant> derived = derivation.derive(slot, weights.get(), calibration, setting);
-                    derived.ifPresent(v -> cache.write(catalog.backboneId(), operator, slot, setting, v));
+                    derived.ifPresent(v -> cache.write(catalog, operator, slot, setting, v));
                     derived.ifPresent(variants::add);
+                    meter.step(false, derived.isPresent());
                 } catch (java.util.concurrent.CancellationException e) {
-                    LOG.log(Level.INFO, "derivation of {0} variants cancelled", operator);
-                    return List.of();
+                    return cancelled(operator, meter);
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "cannot derive the " + operator + " variant for slot " + slot.name()
                             + " with setting " + setting + ": " + e.getMessage(), e);
+                    skips.accept(slot.name(), "deriving the variant with setting " + setting + " failed: "
+                            + e.getMessage());
+                    meter.step(false, false);
                 }
             }
+            meter.slotDone(0);
         }
         LOG.log(Level.INFO, "derived {0} {1} variants from backbone {2} in {3} ms ({4} kept from an earlier run)",
                 variants.size(), operator, catalog.backboneId(), (System.nanoTime() - start) / 1_000_000, kept);
         return variants;
+    }
+
+    private static List<BlockVariant> cancelled(String operator, DerivationMeter meter) {
+        LOG.log(Level.INFO, "derivation of {0} variants cancelled", operator);
+        meter.cancelled();
+        return List.of();
     }
 
     /**

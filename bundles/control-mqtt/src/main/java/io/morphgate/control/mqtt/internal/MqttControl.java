@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -38,7 +40,11 @@ import io.morphgate.api.model.SwapRecord;
 import io.morphgate.api.model.VariantState;
 import io.morphgate.api.policy.PolicyDecision;
 import io.morphgate.api.policy.PolicyListener;
+import io.morphgate.api.variant.DerivationListener;
+import io.morphgate.api.variant.DerivationProgress;
+import io.morphgate.api.variant.OfferReport;
 import io.morphgate.control.mqtt.internal.command.CommandRouter;
+import io.morphgate.control.mqtt.internal.command.DerivationEvents;
 import io.morphgate.control.mqtt.internal.command.EventPublisher;
 import io.morphgate.control.mqtt.internal.command.Json;
 import io.morphgate.control.mqtt.internal.command.ReplyStore;
@@ -50,12 +56,12 @@ import io.morphgate.mqtt.client.BrokerSettings;
 /**
  * The control link: wires the MQTT transport, the router and its verb handlers, events and telemetry, and owns the
  * threads they run on. Swaps and refusals reach it as a {@link ModelListener}, the policy's decisions as a
- * {@link PolicyListener}; both go out as events.
+ * {@link PolicyListener}, operators' derivation progress as a {@link DerivationListener}; all go out as events.
  */
-@Component(service = {ModelListener.class, PolicyListener.class}, configurationPid = "morphgate.control.mqtt",
-        immediate = true)
+@Component(service = {ModelListener.class, PolicyListener.class, DerivationListener.class},
+        configurationPid = "morphgate.control.mqtt", immediate = true)
 @Designate(ocd = MqttControlConfiguration.class)
-public class MqttControl implements ModelListener, PolicyListener {
+public class MqttControl implements ModelListener, PolicyListener, DerivationListener {
 
     private static final System.Logger LOG = System.getLogger(MqttControl.class.getName());
 
@@ -65,9 +71,14 @@ public class MqttControl implements ModelListener, PolicyListener {
     private InferenceService inference;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile ConfigurationAdmin configurationAdmin;
+    /** The operators' reports (skipped slots, derivation progress); they come and go with the operators. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile List<OfferReport> offerReports = List.of();
 
     private volatile Deployer deployer;
     private volatile EventPublisher events;
+    private volatile DerivationEvents derivationEvents;
     private volatile ExecutorService commands;
     private volatile ReplyStore replies;
     private ScheduledExecutorService scheduler;
@@ -88,8 +99,10 @@ public class MqttControl implements ModelListener, PolicyListener {
         InfoHandler info = new InfoHandler(context, gatewayId, started, model);
         LateOutbox outbox = new LateOutbox();
         events = new EventPublisher(outbox);
+        derivationEvents = new DerivationEvents(events, config.derivationEventSlots(), config.derivationEventSeconds(),
+                System::nanoTime);
         CommandRouter router = new CommandRouter(new VerbTable(context, model, inference, this::deployer,
-                this::configurationAdmin, events).handlers(info), replies, outbox, commands, config.maxPayloadBytes(),
+                this::configurationAdmin, events, this::offerReports).handlers(info), replies, outbox, commands, config.maxPayloadBytes(),
                 Duration.ofSeconds(config.commandTimeoutSeconds()));
         link = new MqttLink(settings, router, () -> onlineState(info, started), scheduler);
         outbox.attach(link);
@@ -156,6 +169,18 @@ public class MqttControl implements ModelListener, PolicyListener {
         if (publisher != null) {
             publisher.policy(decision);
         }
+    }
+
+    @Override
+    public void progressed(DerivationProgress progress) {
+        DerivationEvents publisher = derivationEvents;
+        if (publisher != null) {
+            publisher.progressed(progress);
+        }
+    }
+
+    private Collection<OfferReport> offerReports() {
+        return offerReports;
     }
 
     private Optional<Deployer> deployer() {

@@ -41,4 +41,13 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
     @AttributeDefinition(description = "How many replies are kept for replayed request ids.")
     int repliesKept() default 1000;
+
+    @AttributeDefinition(description = "An operator's background derivation publishes event/derivation when it "
+            + "starts, when it ends, and in between when this many more slots are done (or derivationEventSeconds "
+            + "have passed), at most once a second.")
+    int derivationEventSlots() default 4;
+
+    @AttributeDefinition(description = "Seconds after which a running derivation publishes its progress again even "
+            + "if fewer than derivationEventSlots slots were done.")
+    int derivationEventSeconds() default 10;
 }

@@ -1,6 +1,7 @@
 package io.morphgate.control.mqtt.internal;
 
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -12,6 +13,7 @@ import org.osgi.service.cm.ConfigurationAdmin;
 import io.morphgate.api.deployment.Deployer;
 import io.morphgate.api.inference.InferenceService;
 import io.morphgate.api.model.ModelControl;
+import io.morphgate.api.variant.OfferReport;
 import io.morphgate.control.mqtt.internal.command.CommandHandler;
 import io.morphgate.control.mqtt.internal.command.EventPublisher;
 import io.morphgate.control.mqtt.internal.handler.BudgetHandler;
@@ -34,14 +36,14 @@ import io.morphgate.control.mqtt.internal.handler.VariantsHandler;
 /** Which handler answers which verb: the whole protocol surface in one table. */
 record VerbTable(BundleContext context, ModelControl model, InferenceService inference,
         Supplier<Optional<Deployer>> deployer, Supplier<Optional<ConfigurationAdmin>> configurationAdmin,
-        EventPublisher events) {
+        EventPublisher events, Supplier<Collection<OfferReport>> reports) {
 
     Map<String, CommandHandler> handlers(InfoHandler info) {
         return Map.ofEntries(
                 Map.entry("info", info),
                 Map.entry("bundles", new BundlesHandler(context, deployer)),
-                Map.entry("variants", new VariantsHandler(model)),
-                Map.entry("status", new StatusHandler(model, inference)),
+                Map.entry("variants", new VariantsHandler(model, reports)),
+                Map.entry("status", new StatusHandler(model, inference, reports)),
                 Map.entry("install", new InstallHandler(deployer, events)),
                 Map.entry("update", new UpdateHandler(deployer, events)),
                 Map.entry("uninstall", new UninstallHandler(deployer, events)),

@@ -31,22 +31,32 @@ public final class BottleneckBlock {
         this.seed = seed;
     }
 
-    /** The bottleneck width f1 for this slot and beta, or 0 (with the reason logged) when no variant fits. */
-    static int width(SlotSpec slot, double beta) {
+    /** Why the slot cannot take the bottleneck variant of this beta, for a person; empty when it can. */
+    static Optional<String> whyNot(SlotSpec slot, double beta) {
         int filters = slot.output().channels();
-        int f1 = beta > 0 && beta <= 1 ? Width.scaled(filters, beta) : 0;
+        int f1 = scaledWidth(filters, beta);
         if (f1 < 1) {
-            LOG.log(Level.INFO, "no bottleneck variant for slot {0} with beta {1}: f1 = int({2} * {1}) = {3}",
-                    slot.name(), beta, filters, f1);
-            return 0;
+            return Optional.of("beta " + beta + ": f1 = int(" + filters + " * " + beta + ") = " + f1);
         }
         if (!SlotBlock.consistent(slot) || slot.kernelSize() % 2 == 0) {
-            LOG.log(Level.INFO, "no bottleneck variant for slot {0}: {1} -> {2} with kernel {3} and stride {4} is not"
-                    + " a block padded k/2 with an optional 2x2 pool", slot.name(), slot.input(), slot.output(),
-                    slot.kernelSize(), slot.stride());
+            return Optional.of(slot.input() + " -> " + slot.output() + " with kernel " + slot.kernelSize()
+                    + " and stride " + slot.stride() + " is not a block padded k/2 with an optional 2x2 pool");
+        }
+        return Optional.empty();
+    }
+
+    /** The bottleneck width f1 for this slot and beta, or 0 (with the reason logged) when no variant fits. */
+    static int width(SlotSpec slot, double beta) {
+        Optional<String> why = whyNot(slot, beta);
+        if (why.isPresent()) {
+            LOG.log(Level.INFO, "no bottleneck variant for slot {0}: {1}", slot.name(), why.get());
             return 0;
         }
-        return f1;
+        return scaledWidth(slot.output().channels(), beta);
+    }
+
+    private static int scaledWidth(int filters, double beta) {
+        return beta > 0 && beta <= 1 ? Width.scaled(filters, beta) : 0;
     }
 
     static String id(SlotSpec slot, double beta) {

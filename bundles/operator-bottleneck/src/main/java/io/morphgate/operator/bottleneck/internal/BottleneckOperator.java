@@ -13,7 +13,9 @@ import org.osgi.service.metatype.annotations.Designate;
 
 import io.morphgate.api.slot.SlotCatalog;
 import io.morphgate.api.slot.SlotSpec;
+import io.morphgate.api.variant.OperatorKind;
 import io.morphgate.api.variant.OperatorVariant;
+import io.morphgate.api.variant.SlotSkip;
 import io.morphgate.operator.kit.BlockVariant;
 import io.morphgate.operator.kit.OperatorOffer;
 import io.morphgate.operator.kit.TrainedVariants;
@@ -35,13 +37,16 @@ public class BottleneckOperator {
             BottleneckConfiguration config) {
         BottleneckBlock block = new BottleneckBlock(config.seed());
         List<BlockVariant> variants = new ArrayList<>();
+        List<SlotSkip> skipped = new ArrayList<>();
         for (SlotSpec slot : catalog.slots()) {
             for (double beta : config.betas()) {
-                block.variant(slot, beta).ifPresent(variants::add);
+                BottleneckBlock.whyNot(slot, beta).ifPresentOrElse(
+                        why -> skipped.add(new SlotSkip(OperatorKind.BOTTLENECK, slot.name(), why)),
+                        () -> block.variant(slot, beta).ifPresent(variants::add));
             }
         }
-        variants = TrainedVariants.preferTrained(catalog, variants);
-        offer = OperatorOffer.of(context, "bottleneck", catalog, variants,
+        offer = OperatorOffer.of(context, OperatorKind.BOTTLENECK, catalog,
+                TrainedVariants.preferTrained(catalog, variants), skipped,
                 config.derived() ? Arrays.stream(config.betas()).boxed().toList() : List.of(),
                 new BottleneckDerivation(catalog.backboneId()));
     }

@@ -33,20 +33,23 @@ public final class DepthwiseBlock {
         this.seed = seed;
     }
 
-    /** True when a depthwise variant with multiplier m fits the slot; logs why not otherwise. */
-    static boolean fits(SlotSpec slot, int m) {
+    /** Why the slot cannot take the depthwise variant of multiplier m, for a person; empty when it can. */
+    static Optional<String> whyNot(SlotSpec slot, int m) {
         if (m < 1) {
-            LOG.log(Level.INFO, "no depthwise variant for slot {0} with depth multiplier {1}: it must be at least 1",
-                    slot.name(), m);
-            return false;
+            return Optional.of("depth multiplier " + m + ": it must be at least 1");
         }
         if (!SlotBlock.consistent(slot) || slot.kernelSize() % 2 == 0) {
-            LOG.log(Level.INFO, "no depthwise variant for slot {0}: {1} -> {2} with kernel {3} and stride {4} is not"
-                    + " a block padded k/2 with an optional 2x2 pool", slot.name(), slot.input(), slot.output(),
-                    slot.kernelSize(), slot.stride());
-            return false;
+            return Optional.of(slot.input() + " -> " + slot.output() + " with kernel " + slot.kernelSize()
+                    + " and stride " + slot.stride() + " is not a block padded k/2 with an optional 2x2 pool");
         }
-        return true;
+        return Optional.empty();
+    }
+
+    /** True when a depthwise variant with multiplier m fits the slot; logs why not otherwise. */
+    static boolean fits(SlotSpec slot, int m) {
+        Optional<String> why = whyNot(slot, m);
+        why.ifPresent(r -> LOG.log(Level.INFO, "no depthwise variant for slot {0}: {1}", slot.name(), r));
+        return why.isEmpty();
     }
 
     static String id(SlotSpec slot, int m) {

@@ -13,7 +13,9 @@ import org.osgi.service.metatype.annotations.Designate;
 
 import io.morphgate.api.slot.SlotCatalog;
 import io.morphgate.api.slot.SlotSpec;
+import io.morphgate.api.variant.OperatorKind;
 import io.morphgate.api.variant.OperatorVariant;
+import io.morphgate.api.variant.SlotSkip;
 import io.morphgate.operator.kit.BlockVariant;
 import io.morphgate.operator.kit.OperatorOffer;
 import io.morphgate.operator.kit.TrainedVariants;
@@ -34,13 +36,16 @@ public class DepthwiseOperator {
     public DepthwiseOperator(BundleContext context, @Reference SlotCatalog catalog, DepthwiseConfiguration config) {
         DepthwiseBlock block = new DepthwiseBlock(config.seed());
         List<BlockVariant> variants = new ArrayList<>();
+        List<SlotSkip> skipped = new ArrayList<>();
         for (SlotSpec slot : catalog.slots()) {
             for (int m : config.depthMultipliers()) {
-                block.variant(slot, m).ifPresent(variants::add);
+                DepthwiseBlock.whyNot(slot, m).ifPresentOrElse(
+                        why -> skipped.add(new SlotSkip(OperatorKind.DEPTHWISE_SEPARABLE, slot.name(), why)),
+                        () -> block.variant(slot, m).ifPresent(variants::add));
             }
         }
-        variants = TrainedVariants.preferTrained(catalog, variants);
-        offer = OperatorOffer.of(context, "depthwise", catalog, variants,
+        offer = OperatorOffer.of(context, OperatorKind.DEPTHWISE_SEPARABLE, catalog,
+                TrainedVariants.preferTrained(catalog, variants), skipped,
                 config.derived() ? Arrays.stream(config.depthMultipliers()).boxed().toList() : List.of(),
                 new DepthwiseDerivation(catalog.backboneId()));
     }

@@ -38,41 +38,56 @@ public final class FireBlock {
     }
 
     /**
-     * True when the slot can take a fire variant at all; logs why not otherwise. Checked once per slot, so the
-     * reason is logged once, not once per squeeze ratio.
+     * Why the slot cannot take a fire variant at all, for a person; empty when it can. Fire ends with a stride-2 pool
+     * after stride-1 convolutions with ReLU, so it honours only a slot that does the same.
      */
-    static boolean fits(SlotSpec slot) {
+    static Optional<String> whyNot(SlotSpec slot) {
         if (!slot.downsamples()) {
-            LOG.log(Level.INFO, "no fire variant for slot {0}: fire ends with a stride-2 max-pool, but the slot''s "
-                    + "default layer ({1}) maps {2} to {3} without halving H and W", slot.name(), slot.defaultLayer(),
-                    slot.input(), slot.output());
-            return false;
+            return Optional.of("fire ends with a stride-2 max-pool, but the slot's default layer ("
+                    + slot.defaultLayer() + ") maps " + slot.input() + " to " + slot.output() + " without halving H and W");
         }
         if (slot.stride() != 1 || slot.activation() != SlotSpec.Activation.RELU) {
-            LOG.log(Level.INFO, "no fire variant for slot {0}: fire reproduces a stride-1 conv with ReLU and pool, not"
-                    + " {1}", slot.name(), slot.defaultLayer());
-            return false;
+            return Optional.of("fire reproduces a stride-1 conv with ReLU and pool, not " + slot.defaultLayer());
         }
         if (slot.output().channels() % 2 != 0) {
-            LOG.log(Level.INFO, "no fire variant for slot {0}: its output width {1} is odd, and the two expand "
-                    + "branches of e = filters/2 channels cannot add up to it", slot.name(), slot.output().channels());
-            return false;
+            return Optional.of("its output width " + slot.output().channels() + " is odd, and the two expand branches"
+                    + " of e = filters/2 channels cannot add up to it");
         }
-        return true;
+        return Optional.empty();
+    }
+
+    /** Why the slot cannot take the fire variant of this squeeze ratio, for a person; empty when it can. */
+    static Optional<String> whyNot(SlotSpec slot, double ratio) {
+        Optional<String> slotReason = whyNot(slot);
+        if (slotReason.isPresent()) {
+            return slotReason;
+        }
+        int filters = slot.output().channels();
+        int s = squeeze(filters, ratio);
+        return s < 1 ? Optional.of("squeeze ratio " + ratio + ": s = int(" + filters + " * " + ratio + ") = " + s)
+                : Optional.empty();
+    }
+
+    /** True when the slot can take a fire variant at all; logs why not otherwise. */
+    static boolean fits(SlotSpec slot) {
+        Optional<String> why = whyNot(slot);
+        why.ifPresent(r -> LOG.log(Level.INFO, "no fire variant for slot {0}: {1}", slot.name(), r));
+        return why.isEmpty();
+    }
+
+    private static int squeeze(int filters, double ratio) {
+        return ratio > 0 && ratio <= 1 ? Width.scaled(filters, ratio) : 0;
     }
 
     /** The variant for this slot and squeeze ratio, or empty (with the reason logged). */
     public Optional<BlockVariant> variant(SlotSpec slot, double ratio) {
-        if (!fits(slot)) {
+        Optional<String> why = whyNot(slot, ratio);
+        if (why.isPresent()) {
+            LOG.log(Level.INFO, "no fire variant for slot {0}: {1}", slot.name(), why.get());
             return Optional.empty();
         }
         int filters = slot.output().channels();
-        int s = ratio > 0 && ratio <= 1 ? Width.scaled(filters, ratio) : 0;
-        if (s < 1) {
-            LOG.log(Level.INFO, "no fire variant for slot {0} with squeeze ratio {1}: s = int({2} * {1}) = {3}",
-                    slot.name(), ratio, filters, s);
-            return Optional.empty();
-        }
+        int s = squeeze(filters, ratio);
         int e = filters / 2;
         String id = "fire-" + slot.name() + "-s" + ratio;
         return Optional.of(BlockVariant.of(id, OperatorKind.FIRE, slot,

@@ -12,14 +12,17 @@ import org.osgi.service.metatype.annotations.Designate;
 
 import io.morphgate.api.slot.SlotCatalog;
 import io.morphgate.api.slot.SlotSpec;
+import io.morphgate.api.variant.OperatorKind;
 import io.morphgate.api.variant.OperatorVariant;
+import io.morphgate.api.variant.SlotSkip;
 import io.morphgate.operator.kit.BlockVariant;
 import io.morphgate.operator.kit.OperatorOffer;
 import io.morphgate.operator.kit.TrainedVariants;
 
 /**
  * Offers one fire variant per downsampling slot and configured squeeze ratio, each registered as its own
- * {@link OperatorVariant} service so that the backbone can bind, refuse or drop them one by one.
+ * {@link OperatorVariant} service so that the backbone can bind, refuse or drop them one by one; every other slot
+ * is listed in the operator's report with the reason.
  */
 @Component(service = {}, immediate = true, configurationPid = "morphgate.operator.fire")
 @Designate(ocd = FireConfiguration.class)
@@ -31,16 +34,16 @@ public class FireOperator {
     public FireOperator(BundleContext context, @Reference SlotCatalog catalog, FireConfiguration config) {
         FireBlock block = new FireBlock(config.seed());
         List<BlockVariant> variants = new ArrayList<>();
+        List<SlotSkip> skipped = new ArrayList<>();
         for (SlotSpec slot : catalog.slots()) {
-            if (!FireBlock.fits(slot)) {
-                continue;
-            }
             for (double ratio : config.squeezeRatios()) {
-                block.variant(slot, ratio).ifPresent(variants::add);
+                FireBlock.whyNot(slot, ratio).ifPresentOrElse(
+                        why -> skipped.add(new SlotSkip(OperatorKind.FIRE, slot.name(), why)),
+                        () -> block.variant(slot, ratio).ifPresent(variants::add));
             }
         }
-        variants = TrainedVariants.preferTrained(catalog, variants);
-        offer = OperatorOffer.of(context, "fire", catalog, variants);
+        offer = OperatorOffer.of(context, OperatorKind.FIRE, catalog,
+                TrainedVariants.preferTrained(catalog, variants), skipped);
     }
 
     @Deactivate

@@ -95,6 +95,9 @@ class FireBlockTest {
         assertFalse(FireBlock.fits(CONV2));
         assertTrue(block.variant(CONV2, 0.125).isEmpty());
         assertTrue(FireBlock.fits(CONV1));
+        assertTrue(FireBlock.whyNot(CONV2).orElseThrow().contains("without halving H and W"),
+                FireBlock.whyNot(CONV2).orElseThrow());
+        assertTrue(FireBlock.whyNot(CONV1, 0.01).orElseThrow().contains("squeeze ratio 0.01"));
     }
 
     @Test

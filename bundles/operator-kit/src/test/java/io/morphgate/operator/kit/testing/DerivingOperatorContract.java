@@ -7,8 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -18,6 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.morphgate.api.slot.SlotCatalog;
+import io.morphgate.api.variant.DerivationProgress;
+import io.morphgate.api.variant.DerivationProgress.Phase;
 import io.morphgate.api.variant.OperatorVariant;
 import io.morphgate.api.variant.Provenance;
 import io.morphgate.api.variant.VariantDescriptor;
@@ -91,6 +96,47 @@ public abstract class DerivingOperatorContract extends OperatorContract {
         }
     }
 
+    /**
+     * The derivation says how it goes, to every derivation listener and in the offer report: it starts with nothing
+     * done, counts slots up to all of them, and finishes with as many variants derived as were registered; a second
+     * start reads them all back and derives none.
+     */
+    @Test
+    void derivationReportsItsProgressFromStartToFinish(@TempDir Path dataArea) throws Exception {
+        FakeOperatorFramework framework = new FakeOperatorFramework(dataArea);
+        List<DerivationProgress> heard = new CopyOnWriteArrayList<>();
+        framework.derivationListeners.add(heard::add);
+        offer(framework, FakeOperatorFramework.catalogWithCalibration(2), Map.of());
+        int slots = FakeOperatorFramework.SLOTS.size();
+        long derived = framework.registered.stream().filter(v -> v.descriptor().provenance() == Provenance.DERIVED)
+                .count();
+        assertEquals(Phase.STARTED, heard.get(0).phase());
+        assertEquals(0, heard.get(0).slotsDone());
+        DerivationProgress last = heard.get(heard.size() - 1);
+        assertEquals(Phase.FINISHED, last.phase(), heard.toString());
+        assertEquals(slots, last.slotsDone());
+        assertEquals(slots, last.slotsTotal());
+        assertEquals(derived, last.variantsDerived());
+        assertEquals(0, last.variantsKept());
+        assertEquals(Optional.of(Duration.ZERO), last.remaining());
+        assertEquals(kind(), last.operator());
+        assertEquals(FakeOperatorFramework.BACKBONE_ID, last.backboneId());
+        for (int i = 1; i < heard.size(); i++) {
+            assertTrue(heard.get(i).slotsDone() >= heard.get(i - 1).slotsDone(), heard.toString());
+            assertTrue(heard.get(i).remaining().isPresent(), "no estimate after a step: " + heard.get(i));
+        }
+        assertEquals(Optional.of(last), framework.report().orElseThrow().derivation());
+
+        FakeOperatorFramework again = new FakeOperatorFramework(dataArea);
+        List<DerivationProgress> heardAgain = new CopyOnWriteArrayList<>();
+        again.derivationListeners.add(heardAgain::add);
+        offer(again, FakeOperatorFramework.catalogWithCalibration(2), Map.of());
+        DerivationProgress kept = heardAgain.get(heardAgain.size() - 1);
+        assertEquals(Phase.FINISHED, kept.phase());
+        assertEquals(0, kept.variantsDerived());
+        assertEquals(derived, kept.variantsKept());
+    }
+
     @Test
     void derivedVariantsCanBeTurnedOff() throws Exception {
         FakeOperatorFramework framework = offer(Map.of("derived", false));
@@ -98,7 +144,8 @@ public abstract class DerivingOperatorContract extends OperatorContract {
     }
 
     private static SlotCatalog countingCalibrationRequests(SlotCatalog catalog, AtomicInteger requests) {
-        return (SlotCatalog) Proxy.newProxyInstance(SlotCatalog.class.getClassLoader(), new Class<?>[] {SlotCatalog.class},
+        return (SlotCatalog) Proxy.newProxyInstance(SlotCatalog.class.getClassLoader(),
+                new Class<?>[] {SlotCatalog.class},
                 (proxy, method, args) -> {
                     if (method.getName().equals("calibrationInputs")) {
                         requests.incrementAndGet();

@@ -1,6 +1,8 @@
 package io.morphgate.operator.kit.testing;
 
 import java.lang.annotation.Annotation;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -17,6 +19,7 @@ import java.util.stream.Stream;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.framework.Version;
 import org.osgi.service.condition.Condition;
@@ -26,6 +29,8 @@ import io.morphgate.api.slot.SlotSpec;
 import io.morphgate.api.slot.SlotWeights;
 import io.morphgate.api.slot.TrainedVariant;
 import io.morphgate.api.slot.TensorShape;
+import io.morphgate.api.variant.DerivationListener;
+import io.morphgate.api.variant.OfferReport;
 import io.morphgate.api.variant.OperatorVariant;
 import io.morphgate.api.variant.VariantProperties;
 import io.morphgate.operator.kit.SeededParameters;
@@ -39,6 +44,9 @@ import io.morphgate.operator.kit.SeededParameters;
 public final class FakeOperatorFramework {
 
     public static final String BACKBONE_ID = "test-backbone";
+    /** The model the fake catalogs describe, and the SHA-256 of its (imaginary) ONNX file. */
+    public static final String MODEL_ID = "test-model";
+    public static final String MODEL_SHA256 = "0123456789abcdef".repeat(4);
 
     public static final List<SlotSpec> SLOTS = List.of(
             new SlotSpec("conv1", 0, new TensorShape(16, 28, 28), new TensorShape(32, 14, 14), 3,
@@ -83,6 +91,13 @@ public final class FakeOperatorFramework {
     /** The offer-complete condition's properties and the ids registered before it; null until it is registered. */
     private volatile Offered offered;
     private volatile boolean offerWithdrawn;
+
+    /** The operator's report of skipped slots and derivation progress, once registered. */
+    private volatile OfferReport report;
+    private volatile boolean reportWithdrawn;
+    private volatile Dictionary<String, ?> reportProperties;
+    /** Listeners the bundle context hands out as {@link DerivationListener} services. */
+    public final List<DerivationListener> derivationListeners = new CopyOnWriteArrayList<>();
 
     /** The condition an operator registers once its offer is complete. */
     public record Offered(Dictionary<String, ?> properties, List<String> idsBefore) {
@@ -159,6 +174,16 @@ public final class FakeOperatorFramework {
             public Optional<TrainedVariant> trainedVariant(String variantId) {
                 return trained.apply(variantId);
             }
+
+            @Override
+            public Optional<String> modelId() {
+                return Optional.of(MODEL_ID);
+            }
+
+            @Override
+            public Optional<String> modelSha256() {
+                return Optional.of(MODEL_SHA256);
+            }
         };
     }
 
@@ -188,6 +213,12 @@ public final class FakeOperatorFramework {
                             return bundle();
                         case "registerService":
                             break;
+                        case "getServiceReferences":
+                            return listenerReferences((Class<?>) args[0]);
+                        case "getService":
+                            return ((ListenerReference) Proxy.getInvocationHandler(args[0])).listener();
+                        case "ungetService":
+                            return true;
                         default:
                             throw new UnsupportedOperationException("not faked: BundleContext." + method.getName());
                     }
@@ -198,12 +229,56 @@ public final class FakeOperatorFramework {
                         registered.add(variant);
                         return registration(() -> unregistered.add(id));
                     }
+                    if (args[1] instanceof OfferReport r) {
+                        report = r;
+                        reportProperties = props;
+                        return registration(() -> reportWithdrawn = true);
+                    }
                     if (args[1] instanceof Condition) {
                         offered = new Offered(props, ids());
                         return registration(() -> offerWithdrawn = true);
                     }
                     throw new UnsupportedOperationException("not an operator's service: " + args[1]);
                 });
+    }
+
+    /** A service reference per listener, which {@code getService} turns back into the listener. */
+    private List<ServiceReference<?>> listenerReferences(Class<?> type) {
+        if (type != DerivationListener.class) {
+            throw new UnsupportedOperationException("not faked: references to " + type);
+        }
+        return derivationListeners.stream().<ServiceReference<?>>map(l -> (ServiceReference<?>) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {ServiceReference.class}, new ListenerReference(l)))
+                .toList();
+    }
+
+    private record ListenerReference(DerivationListener listener) implements InvocationHandler {
+        @Override
+        public Object invoke(Object proxy, Method method, Object[] args) {
+            throw new UnsupportedOperationException("not faked: ServiceReference." + method.getName());
+        }
+    }
+
+    /** The operator's offer report, once registered. */
+    public Optional<OfferReport> report() {
+        return Optional.ofNullable(report);
+    }
+
+    /** The offer report's service properties, once registered. */
+    public Map<String, Object> reportProperties() {
+        Map<String, Object> copy = new HashMap<>();
+        Dictionary<String, ?> props = reportProperties;
+        if (props != null) {
+            for (String key : Collections.list(props.keys())) {
+                copy.put(key, props.get(key));
+            }
+        }
+        return copy;
+    }
+
+    /** True once the offer report was unregistered. */
+    public boolean reportWithdrawn() {
+        return reportWithdrawn;
     }
 
     public List<String> ids() {

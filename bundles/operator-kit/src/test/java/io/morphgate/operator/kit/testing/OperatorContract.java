@@ -18,9 +18,11 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import io.morphgate.api.slot.SlotCatalog;
 import io.morphgate.api.slot.SlotSpec;
 import io.morphgate.api.slot.TensorShape;
+import io.morphgate.api.variant.OfferReport;
 import io.morphgate.api.variant.OperatorKind;
 import io.morphgate.api.variant.OperatorVariant;
 import io.morphgate.api.variant.Provenance;
+import io.morphgate.api.variant.SlotSkip;
 import io.morphgate.api.variant.VariantDescriptor;
 import io.morphgate.api.variant.VariantProperties;
 import io.morphgate.onnx.CostCounter;
@@ -212,6 +214,34 @@ public abstract class OperatorContract {
                 }
             }
         }
+    }
+
+    /**
+     * Every slot of an exported network that the operator offers nothing for is in its report, with a reason a person
+     * can read; so is every strided slot of an operator that does not reproduce strides. The report is registered for
+     * the catalog's backbone, under the operator's kind, and withdrawn with the variants.
+     */
+    @Test
+    void onSlotsOfExportedNetworksEverySlotWithoutAVariantIsReportedWithItsReason() throws Exception {
+        FakeOperatorFramework framework = offer(FakeOperatorFramework.exportedCatalog(4), Map.of());
+        OfferReport report = framework.report().orElseThrow(() -> new AssertionError("no offer report"));
+        assertEquals(kind(), report.operator());
+        assertEquals(FakeOperatorFramework.BACKBONE_ID, report.backboneId());
+        for (SlotSkip skip : report.skipped()) {
+            assertEquals(kind(), skip.operator(), skip.toString());
+            assertFalse(skip.reason().isBlank(), skip.toString());
+        }
+        for (SlotSpec slot : FakeOperatorFramework.EXPORTED_SLOTS) {
+            boolean offered = framework.registered.stream().anyMatch(v -> v.descriptor().slot().equals(slot.name()));
+            boolean reported = report.skipped().stream().anyMatch(s -> s.slot().equals(slot.name()));
+            if (!offered || (!reproducesStrides() && slot.stride() > 1)) {
+                assertTrue(reported, slot.name() + " has no variant and no reason: " + report.skipped());
+            }
+        }
+        assertEquals(FakeOperatorFramework.EXPORTED_SLOTS.stream().map(SlotSpec::name)
+                .filter(n -> report.skipped().stream().anyMatch(s -> s.slot().equals(n))).distinct().toList(),
+                report.skipped().stream().map(SlotSkip::slot).distinct().toList(), "in slot order");
+        assertTrue(framework.reportWithdrawn(), "the report outlived its component");
     }
 
     @Test

@@ -35,19 +35,32 @@ public final class LowRankBlock {
         this.seed = seed;
     }
 
+    /** Why the slot cannot take the low-rank variant of this beta, for a person; empty when it can. */
+    static Optional<String> whyNot(SlotSpec slot, double beta) {
+        int filters = slot.output().channels();
+        int rank = scaledRank(filters, beta);
+        if (rank < 1) {
+            return Optional.of("beta " + beta + ": rank int(" + filters + " * " + beta + ") = " + rank);
+        }
+        if (!SlotBlock.consistent(slot)) {
+            return Optional.of(slot.input() + " -> " + slot.output() + " is not what its stride-" + slot.stride()
+                    + " conv and pool give");
+        }
+        return Optional.empty();
+    }
+
     /** The rank for this slot and beta, or 0 (with the reason logged) when no low-rank variant fits. */
     static int rank(SlotSpec slot, double beta) {
-        int filters = slot.output().channels();
-        int rank = beta > 0 && beta <= 1 ? Width.scaled(filters, beta) : 0;
-        if (rank < 1) {
-            LOG.log(Level.INFO, "no low-rank variant for slot {0} with beta {1}: rank int({2} * {1}) = {3}",
-                    slot.name(), beta, filters, rank);
-        } else if (!SlotBlock.consistent(slot)) {
-            LOG.log(Level.INFO, "no low-rank variant for slot {0}: {1} -> {2} is not what its stride-{3} conv and"
-                    + " pool give", slot.name(), slot.input(), slot.output(), slot.stride());
+        Optional<String> why = whyNot(slot, beta);
+        if (why.isPresent()) {
+            LOG.log(Level.INFO, "no low-rank variant for slot {0}: {1}", slot.name(), why.get());
             return 0;
         }
-        return rank;
+        return scaledRank(slot.output().channels(), beta);
+    }
+
+    private static int scaledRank(int filters, double beta) {
+        return beta > 0 && beta <= 1 ? Width.scaled(filters, beta) : 0;
     }
 
     /** The variant id for this slot and beta. */

@@ -13,7 +13,9 @@ import org.osgi.service.metatype.annotations.Designate;
 
 import io.morphgate.api.slot.SlotCatalog;
 import io.morphgate.api.slot.SlotSpec;
+import io.morphgate.api.variant.OperatorKind;
 import io.morphgate.api.variant.OperatorVariant;
+import io.morphgate.api.variant.SlotSkip;
 import io.morphgate.operator.kit.BlockVariant;
 import io.morphgate.operator.kit.OperatorOffer;
 import io.morphgate.operator.kit.TrainedVariants;
@@ -34,13 +36,16 @@ public class LowRankOperator {
     public LowRankOperator(BundleContext context, @Reference SlotCatalog catalog, LowRankConfiguration config) {
         LowRankBlock block = new LowRankBlock(config.kernelSize(), config.seed());
         List<BlockVariant> variants = new ArrayList<>();
+        List<SlotSkip> skipped = new ArrayList<>();
         for (SlotSpec slot : catalog.slots()) {
             for (double beta : config.betas()) {
-                block.variant(slot, beta).ifPresent(variants::add);
+                LowRankBlock.whyNot(slot, beta).ifPresentOrElse(
+                        why -> skipped.add(new SlotSkip(OperatorKind.LOW_RANK, slot.name(), why)),
+                        () -> block.variant(slot, beta).ifPresent(variants::add));
             }
         }
-        variants = TrainedVariants.preferTrained(catalog, variants);
-        offer = OperatorOffer.of(context, "low-rank", catalog, variants,
+        offer = OperatorOffer.of(context, OperatorKind.LOW_RANK, catalog,
+                TrainedVariants.preferTrained(catalog, variants), skipped,
                 config.derived() ? Arrays.stream(config.betas()).boxed().toList() : List.of(),
                 new LowRankDerivation(catalog.backboneId(), Arrays.stream(config.betas()).boxed().toList()));
     }

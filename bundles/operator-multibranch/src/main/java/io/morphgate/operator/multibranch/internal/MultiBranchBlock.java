@@ -31,33 +31,42 @@ public final class MultiBranchBlock {
     }
 
     /**
-     * True when the slot can take a multi-branch variant at all; logs why not otherwise. Checked once per slot, so
-     * the reason is logged once, not once per kernel size.
+     * Why the slot cannot take a multi-branch variant at all, for a person; empty when it can. The two branches of
+     * half the width each must add up to the slot's width, and they reproduce only a stride-1 conv.
      */
-    static boolean fits(SlotSpec slot) {
+    static Optional<String> whyNot(SlotSpec slot) {
         int filters = slot.output().channels();
         if (filters % 2 != 0) {
-            LOG.log(Level.INFO, "no multi-branch variant for slot {0}: its output width {1} is odd, and two branches "
-                    + "of filters/2 = {2} channels concatenate to {3}, not {1}", slot.name(), filters, filters / 2,
-                    filters / 2 * 2);
-            return false;
+            return Optional.of("its output width " + filters + " is odd, and two branches of filters/2 = "
+                    + filters / 2 + " channels concatenate to " + filters / 2 * 2 + ", not " + filters);
         }
         if (!SlotBlock.fits(slot)) {
-            LOG.log(Level.INFO, "no multi-branch variant for slot {0}: its branches reproduce a stride-1 conv (with an"
-                    + " optional 2x2 pool), not {1}", slot.name(), slot.defaultLayer());
-            return false;
+            return Optional.of("its branches reproduce a stride-1 conv (with an optional 2x2 pool), not "
+                    + slot.defaultLayer());
         }
-        return true;
+        return Optional.empty();
+    }
+
+    /** Why the slot cannot take the multi-branch variant of kernel size k, for a person; empty when it can. */
+    static Optional<String> whyNot(SlotSpec slot, int k) {
+        if (k < 1 || k % 2 == 0) {
+            return Optional.of("kernel size " + k + ": same padding needs an odd k");
+        }
+        return whyNot(slot);
+    }
+
+    /** True when the slot can take a multi-branch variant at all; logs why not otherwise. */
+    static boolean fits(SlotSpec slot) {
+        Optional<String> why = whyNot(slot);
+        why.ifPresent(r -> LOG.log(Level.INFO, "no multi-branch variant for slot {0}: {1}", slot.name(), r));
+        return why.isEmpty();
     }
 
     /** The variant for this slot and kernel size, or empty (with the reason logged). */
     public Optional<BlockVariant> variant(SlotSpec slot, int k) {
-        if (k < 1 || k % 2 == 0) {
-            LOG.log(Level.INFO, "no multi-branch variant for slot {0} with k {1}: same padding needs an odd k",
-                    slot.name(), k);
-            return Optional.empty();
-        }
-        if (!fits(slot)) {
+        Optional<String> why = whyNot(slot, k);
+        if (why.isPresent()) {
+            LOG.log(Level.INFO, "no multi-branch variant for slot {0}: {1}", slot.name(), why.get());
             return Optional.empty();
         }
         String id = "multibranch-" + slot.name() + "-k" + k;

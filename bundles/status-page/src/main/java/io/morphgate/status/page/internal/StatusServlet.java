@@ -37,9 +37,11 @@ import io.morphgate.api.model.ModelControl;
 import io.morphgate.api.model.ModelStatus;
 import io.morphgate.api.serving.PredictionService;
 import io.morphgate.api.serving.QueueStatistics;
+import io.morphgate.api.variant.OfferReport;
 import io.morphgate.wire.BundleStates;
 import io.morphgate.wire.JsonText;
 import io.morphgate.wire.ModelJson;
+import io.morphgate.wire.OfferJson;
 import io.morphgate.wire.ServingJson;
 
 /**
@@ -70,6 +72,10 @@ public class StatusServlet extends HttpServlet {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private transient volatile PolicyDecisions policyDecisions;
+    /** The operators' reports: the slots they skip and their derivations; they come and go with the operators. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private transient volatile List<OfferReport> offerReports = List.of();
 
     @Activate
     public StatusServlet(BundleContext context, @Reference ModelControl model, @Reference InferenceService inference,
@@ -125,7 +131,11 @@ public class StatusServlet extends HttpServlet {
         json.addProperty("gatewayId", gatewayId == null || gatewayId.isBlank() ? "gateway-1" : gatewayId);
         long uptime = TimeUnit.MILLISECONDS.toSeconds(ManagementFactory.getRuntimeMXBean().getUptime());
         json.add("telemetry", ServingJson.telemetry(status, inference.statistics(), uptime));
-        json.add("model", ModelJson.detail(status));
+        JsonObject detail = ModelJson.detail(status);
+        List<OfferReport> reports = offerReports;
+        detail.add("skipped", OfferJson.skipped(reports, status.backboneId()));
+        json.add("model", detail);
+        json.add("derivations", OfferJson.derivations(reports, status.backboneId()));
         json.add("operators", operators(status));
         json.add("budget", new BudgetSection(configurationAdmin).json());
         PolicyDecisions decisions = policyDecisions;

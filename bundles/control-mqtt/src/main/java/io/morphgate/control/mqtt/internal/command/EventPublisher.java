@@ -5,11 +5,15 @@ import io.morphgate.api.deployment.JobProgress;
 import io.morphgate.api.model.SwapRecord;
 import io.morphgate.api.model.VariantState;
 import io.morphgate.api.policy.PolicyDecision;
+import io.morphgate.api.variant.DerivationProgress;
 import io.morphgate.control.mqtt.internal.transport.Outbox;
 import io.morphgate.wire.ModelJson;
+import io.morphgate.wire.OfferJson;
 import io.morphgate.wire.PolicyJson;
 
-/** Events on {@code event/<kind>}: job progress and outcomes, swaps, refusals, policy decisions. */
+/**
+ * Events on {@code event/<kind>}: job progress and outcomes, swaps, refusals, policy decisions, derivation progress.
+ */
 public final class EventPublisher {
 
     private final Outbox outbox;
@@ -44,6 +48,11 @@ public final class EventPublisher {
 
     public void refused(VariantState variant) {
         outbox.publish("event/refusal", Json.bytes(ModelJson.variant(variant)), false);
+    }
+
+    /** An operator's derivation moved on ({@link DerivationEvents} decides which progress gets this far). */
+    public void derivation(DerivationProgress progress) {
+        outbox.publish("event/derivation", Json.bytes(OfferJson.derivation(progress)), false);
     }
 
     public void policy(PolicyDecision decision) {
