@@ -1,6 +1,7 @@
 package io.morphgate.itests;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
 
@@ -23,19 +24,25 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.ServiceReference;
 
 import io.morphgate.api.inference.InferenceService;
 import io.morphgate.api.model.ModelControl;
 import io.morphgate.api.model.ModelStatus;
 import io.morphgate.api.model.VariantState;
 import io.morphgate.api.slot.SlotSpec;
+import io.morphgate.api.variant.DerivationProgress;
+import io.morphgate.api.variant.OfferReport;
+import io.morphgate.api.variant.OperatorKind;
+import io.morphgate.api.variant.SlotSkip;
 
 /**
  * torchvision's ResNet-18 as torch.onnx.export writes it (64x64, random weights, BatchNorm folded into the convs),
  * packaged as a model bundle with no slot list: the gateway finds its slots in the graph, the low-rank operator,
  * knowing nothing of the model, offers variants for every one of them (strided, ending without ReLU before a residual
- * add), they are all admitted, and with every slot pinned to a data-free low-rank variant the model serves with fewer
- * MACs under inference load, failing no request.
+ * add), they are all admitted, its derivation reports its progress to the end, the Fire operator (whose block halves
+ * H and W with its own pool) says for each slot why it cannot take it, and with every slot pinned to a data-free
+ * low-rank variant the model serves with fewer MACs under inference load, failing no request.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -48,7 +55,7 @@ public class ExportedNetworksIT extends TestSupport {
     @Configuration
     public Option[] configuration() throws Exception {
         List<Option> options = new ArrayList<>(Arrays.asList(gatewayOptions("morphgate-core",
-                "morphgate-operator-lowrank", NO_MODEL)));
+                "morphgate-operator-lowrank", "morphgate-operator-fire", NO_MODEL)));
         options.add(frameworkProperty(EXPORTED).value(ExportedModels.folder().map(Path::toString).orElse("")));
         return options.toArray(Option[]::new);
     }
@@ -98,6 +105,19 @@ public class ExportedNetworksIT extends TestSupport {
                     .collect(Collectors.toList()), variants.stream().anyMatch(v -> v.descriptor().id().equals(id)));
             derived.put(slot.name(), id);
         }
+        List<String> slotNames = slots.stream().map(SlotSpec::name).sorted().toList();
+        OfferReport lowrankReport = offerReport(OperatorKind.LOW_RANK, status.backboneId());
+        DerivationProgress derivation = lowrankReport.derivation().orElseThrow();
+        assertEquals(derivation.toString(), DerivationProgress.Phase.FINISHED, derivation.phase());
+        assertEquals(derivation.toString(), 17, derivation.slotsTotal());
+        assertEquals(derivation.toString(), derivation.slotsTotal(), derivation.slotsDone());
+        OfferReport fireReport = offerReport(OperatorKind.FIRE, status.backboneId());
+        assertEquals("every ResNet-18 slot is skipped by Fire, with its reason: " + fireReport.skipped(), slotNames,
+                fireReport.skipped().stream().map(SlotSkip::slot).sorted().toList());
+        for (SlotSkip skip : fireReport.skipped()) {
+            assertFalse("no reason for " + skip.slot(), skip.reason().isBlank());
+        }
+        phase("offer reports read", started);
         assertEquals("no policy, no pins: the full model serves", 0,
                 control.status().configuration().variantBySlot().size());
 
@@ -117,6 +137,28 @@ public class ExportedNetworksIT extends TestSupport {
         }
         assertEquals(fullMacs, control.status().macs());
         phase("pinned and unpinned under load", started);
+    }
+
+    /** The offer report of {@code operator} for this backbone (the operator registers it beside its variants). */
+    private OfferReport offerReport(OperatorKind operator, String backboneId) throws Exception {
+        await("the " + operator + " operator's offer report", 60_000, () -> findReport(operator, backboneId) != null);
+        return findReport(operator, backboneId);
+    }
+
+    private OfferReport findReport(OperatorKind operator, String backboneId) {
+        java.util.Collection<ServiceReference<OfferReport>> refs;
+        try {
+            refs = context.getServiceReferences(OfferReport.class, null);
+        } catch (org.osgi.framework.InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+        for (ServiceReference<OfferReport> ref : refs) {
+            OfferReport report = context.getService(ref);
+            if (report != null && report.operator() == operator && report.backboneId().equals(backboneId)) {
+                return report;
+            }
+        }
+        return null;
     }
 
     private static void phase(String what, long started) {
