@@ -1,7 +1,6 @@
 package io.morphgate.backbone.internal;
 
 import java.io.BufferedInputStream;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -154,7 +153,8 @@ public final class BackboneArtifacts {
             List<float[]> calibration) {
         ModelProto model;
         try {
-            model = OnnxModelIO.read(new ByteArrayInputStream(onnx));
+            // from the bytes in hand: reading them again through a stream would copy a 45 MB ResNet-18 twice more
+            model = OnnxModelIO.read(onnx);
         } catch (RuntimeException e) {
             throw new InvalidModelException(descriptor.onnx() + " is not a readable ONNX model: " + e.getMessage(), e);
         }

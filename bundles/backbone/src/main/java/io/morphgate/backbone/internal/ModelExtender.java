@@ -200,12 +200,13 @@ final class ModelExtender implements BundleTrackerCustomizer<Long>, AutoCloseabl
         try {
             artifacts = BackboneArtifacts.read(path -> open(bundle, path), descriptorPath);
             ModelProbe.check(artifacts, sessions, serving);
-        } catch (InvalidModelException | IllegalStateException e) {
+        } catch (InvalidModelException | IllegalStateException | OutOfMemoryError e) {
+            String reason = e instanceof OutOfMemoryError ? tooLargeForTheHeap() : e.getMessage();
             inBackground("refusing model bundle " + bundle.getSymbolicName(), () -> {
                 if (stillLoading(loading)) {
-                    library.put(loading.with(State.REFUSED, Optional.of(e.getMessage())));
+                    library.put(loading.with(State.REFUSED, Optional.of(reason)));
                     LOG.log(Level.WARNING, "model bundle {0} ({1}) refused: {2}", bundle.getSymbolicName(), bundleId,
-                            e.getMessage());
+                            reason);
                 }
             });
             return;
@@ -226,6 +227,16 @@ final class ModelExtender implements BundleTrackerCustomizer<Long>, AutoCloseabl
         });
     }
 
+    /**
+     * Why a model whose reading ran out of heap is refused. The failed allocation was the model's own (its graph and
+     * weights, read whole), so what it held is garbage again and the gateway goes on serving; the model stays
+     * refused rather than LOADING forever, and the deployer's check ends with this reason.
+     */
+    private static String tooLargeForTheHeap() {
+        return "the model does not fit the Java heap while it is read (at most " + Runtime.getRuntime().maxMemory()
+                / (1024 * 1024) + " MB; bin/morphgate: JAVA_OPTS=-Xmx...)";
+    }
+
     private boolean stillLoading(Entry loading) {
         return library.get(loading.bundleId()).orElse(null) == loading;
     }
@@ -239,11 +250,12 @@ final class ModelExtender implements BundleTrackerCustomizer<Long>, AutoCloseabl
         try {
             artifacts = LocalModelFile.read(file, descriptor);
             ModelProbe.check(artifacts, sessions, serving);
-        } catch (InvalidModelException | IllegalStateException e) {
+        } catch (InvalidModelException | IllegalStateException | OutOfMemoryError e) {
+            String reason = e instanceof OutOfMemoryError ? tooLargeForTheHeap() : e.getMessage();
             inBackground("refusing the local model " + file, () -> {
                 library.put(new Entry(LOCAL, file.getFileName().toString(), "local", State.REFUSED, null,
-                        Optional.of(e.getMessage())));
-                LOG.log(Level.ERROR, "local model {0} refused: {1}", file, e.getMessage());
+                        Optional.of(reason)));
+                LOG.log(Level.ERROR, "local model {0} refused: {1}", file, reason);
             });
             return;
         }
