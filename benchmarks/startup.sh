@@ -86,7 +86,7 @@ for v in "${variants[@]}"; do
   wall[$v]=$(exit_after_start_ms "$(dist_of "$v")" "$(cds_of "$v")")
 done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
-bundles=$(grep -o '([0-9]* bundles active)' "$work/run.log" || true)
+bundles=$(grep -o '[0-9]* bundles active' "$work/run.log" | tail -1 || true)
 
 row() {
   local v=$1 name=$2 r50 rmin rmax s50 smin smax p50 pmin pmax
