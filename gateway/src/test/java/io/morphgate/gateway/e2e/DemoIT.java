@@ -1,6 +1,7 @@
 package io.morphgate.gateway.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -40,24 +41,41 @@ class DemoIT {
             for (String step : List.of("step 1/4", "step 2/4", "step 3/4", "step 4/4")) {
                 assertTrue(log.contains("demo: " + step), () -> step + " missing:\n" + log);
             }
-            List<String[]> decisions = decisions(log);
-            assertEquals(4, decisions.size(), () -> "four decisions printed:\n" + log);
+            // decisions between one step's line and the next: a re-plan the derived variants trigger in the
+            // background may add a decision to a step, so each step is judged by what it ends with
             double full = 11.04;
+            List<String[]> budgetSet = decisions(between(log, "demo: step 2/4", "demo: step 3/4"));
+            List<String[]> operatorCycled = decisions(between(log, "demo: step 3/4", "demo: step 4/4"));
+            List<String[]> budgetLifted = decisions(between(log, "demo: step 4/4", "demo: done"));
+            assertFalse(budgetSet.isEmpty() || operatorCycled.isEmpty() || budgetLifted.isEmpty(),
+                    () -> "a decision in each step:\n" + log);
             // budget of half the MACs: a lighter configuration that fits it
-            assertEquals("COMMITTED", decisions.get(0)[0], log);
-            assertTrue(Double.parseDouble(decisions.get(0)[2]) <= full / 2, () -> "over budget:\n" + log);
+            String[] planned = budgetSet.get(budgetSet.size() - 1);
+            assertEquals("COMMITTED", planned[0], log);
+            assertTrue(Double.parseDouble(planned[2]) <= full / 2, () -> "over budget:\n" + log);
             // operator stopped: nothing fits, the full model serves; started again: a lighter one again
-            assertEquals("the full model", decisions.get(1)[1], log);
-            assertTrue(Double.parseDouble(decisions.get(2)[2]) <= full / 2, () -> "over budget:\n" + log);
+            // (the decision printed may be a plan that failed because its variants went meanwhile; what counts is
+            // that the full model served until the operator came back)
+            assertTrue(between(log, "demo: step 3/4", "and starts again").contains("configuration default {}"),
+                    () -> "the full model while the operator was stopped:\n" + log);
+            assertTrue(Double.parseDouble(operatorCycled.get(operatorCycled.size() - 1)[2]) <= full / 2,
+                    () -> "over budget:\n" + log);
             // budget lifted: the full model
-            assertEquals("the full model", decisions.get(3)[1], log);
-            assertTrue(Double.parseDouble(decisions.get(3)[3]) > Double.parseDouble(decisions.get(0)[3]),
+            String[] lifted = budgetLifted.get(budgetLifted.size() - 1);
+            assertEquals("the full model", lifted[1], log);
+            assertTrue(Double.parseDouble(lifted[3]) > Double.parseDouble(planned[3]),
                     () -> "the full model is expected to be the most accurate:\n" + log);
             assertTrue(Pattern.compile("demo: done: \\d+ requests in the last \\d+ s, 0 failed").matcher(log).find(),
                     () -> "requests failed:\n" + log);
             assertTrue(log.contains("by default (generation") && log.contains("by c-"),
                     () -> "images answered by the full model and by a compressed configuration:\n" + log);
         }
+    }
+
+    private static String between(String log, String from, String to) {
+        int start = log.indexOf(from);
+        int end = log.indexOf(to, Math.max(start, 0));
+        return start < 0 ? "" : log.substring(start, end < 0 ? log.length() : end);
     }
 
     private static List<String[]> decisions(String log) {
