@@ -206,36 +206,6 @@ public class ModelBundlesIT extends TestSupport {
         assertTrue(control.models().stream().noneMatch(m -> m.id().equals(RESNET)));
     }
 
-    /**
-     * Reading and probing a model runs off the swap thread: while the ResNet-18 bundle is read (seconds), a command on
-     * the serving model (here: activating the Fashion-MNIST model that serves, which goes through the swap thread)
-     * is answered at once, not after the read. With the read on the swap thread, the answer came once ResNet-18 was
-     * no longer LOADING.
-     */
-    @Test
-    public void g_theServingModelIsControlledWhileAnotherModelIsRead() throws Exception {
-        String folder = context.getProperty(EXPORTED);
-        Assume.assumeTrue("no exported models (run models/export/export_torchvision.py, see ExportedModels)",
-                !folder.isEmpty());
-        ModelControl control = control();
-        assertTrue("ResNet-18 left from an earlier test", control.models().stream()
-                .noneMatch(m -> m.id().equals(RESNET)));
-        Path jar = ModelBundleJars.exported(jars().resolve("resnet18-g.jar"), Path.of(folder), RESNET);
-        Bundle resnet = context.installBundle(jar.toUri().toString());
-        try {
-            resnet.start();
-            control.activateModel(FASHION).toCompletableFuture().get(60, TimeUnit.SECONDS);
-            InstalledModel.State whenAnswered = control.models().stream().filter(m -> m.id().equals(RESNET))
-                    .findFirst().orElseThrow().state();
-            assertEquals("the command waited for the other model's read", InstalledModel.State.LOADING, whenAnswered);
-            await("ResNet-18 read and available", 120_000, () -> control.models().stream()
-                    .anyMatch(m -> m.id().equals(RESNET) && m.state() == InstalledModel.State.AVAILABLE));
-            assertServing(FASHION);
-        } finally {
-            resnet.uninstall();
-        }
-    }
-
     private void installResnet() throws Exception {
         if (control().models().stream().anyMatch(m -> m.id().equals(RESNET))) {
             return;

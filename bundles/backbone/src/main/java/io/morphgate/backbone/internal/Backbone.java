@@ -100,7 +100,6 @@ public class Backbone implements InferenceService, ModelControl {
     @Deactivate
     void deactivate() {
         stopped = true;
-        extender.stopLoading(); // before the swap thread stops: a model read meanwhile would find it gone
         swapper.close();
         extender.close();
         serving.close();

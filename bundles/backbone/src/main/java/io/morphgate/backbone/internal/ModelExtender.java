@@ -9,10 +9,6 @@ import java.util.Hashtable;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -34,12 +30,8 @@ import io.morphgate.model.ModelBundleFormat;
  * reads and checks its model in the background (descriptor, ONNX graph, slots, calibration images, a probe run), and
  * decides which model serves: the one the operator chose last if it is usable, otherwise the one serving, otherwise
  * the first usable one. While a model serves, its {@link SlotCatalog} is registered; when its bundle stops, the
- * gateway falls back to another usable model, or to none (inference answers NOT_READY, commands still work).
- *
- * <p>Reading and probing a model (seconds for a ResNet at 224x224 on a busy gateway) run on the extender's own loader
- * thread, one model at a time, so that the swap thread goes on swapping the serving model's configurations meanwhile;
- * what a model's arrival or departure decides (the library's states, which model serves, the catalog) runs on the
- * swapper's thread, so it is ordered with swaps.
+ * gateway falls back to another usable model, or to none (inference answers NOT_READY, commands still work). All
+ * decisions run on the swapper's thread, so they are ordered with swaps.
  */
 final class ModelExtender implements BundleTrackerCustomizer<Long>, AutoCloseable {
 
@@ -52,14 +44,6 @@ final class ModelExtender implements BundleTrackerCustomizer<Long>, AutoCloseabl
     private final PreferredModel preferred;
     private final ModelLibrary library = new ModelLibrary();
     private final BundleTracker<Long> tracker;
-    /** Reads and probes models, one at a time, off the swap thread. */
-    private final ExecutorService loader = Executors.newSingleThreadExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "morphgate-model-loader");
-        thread.setDaemon(true);
-        return thread;
-    });
-    /** How long a stop waits for a model being read (its ONNX probe cannot be interrupted). */
-    private static final long LOADER_STOP_SECONDS = 10;
     /** Bundle id under which the local model file is listed. */
     static final long LOCAL = -1;
 
@@ -88,7 +72,7 @@ final class ModelExtender implements BundleTrackerCustomizer<Long>, AutoCloseabl
         String file = context.getProperty(LocalModelFile.FILE_PROPERTY);
         if (file != null && !file.isBlank()) {
             String descriptor = context.getProperty(LocalModelFile.DESCRIPTOR_PROPERTY);
-            onLoader("reading the local model " + file, () -> loadLocal(Path.of(file),
+            inBackground("reading the local model " + file, () -> loadLocal(Path.of(file),
                     descriptor == null || descriptor.isBlank() ? null : Path.of(descriptor)));
         }
     }
@@ -122,10 +106,9 @@ final class ModelExtender implements BundleTrackerCustomizer<Long>, AutoCloseabl
         String id = bundle.getSymbolicName().startsWith(ModelBundleFormat.SYMBOLIC_NAME_PREFIX)
                 ? bundle.getSymbolicName().substring(ModelBundleFormat.SYMBOLIC_NAME_PREFIX.length())
                 : bundle.getSymbolicName();
-        Entry loading = new Entry(bundle.getBundleId(), id, bundle.getVersion().toString(), State.LOADING, null,
-                Optional.empty());
-        library.put(loading);
-        onLoader("reading model bundle " + bundle.getSymbolicName(), () -> load(bundle, descriptor.strip(), loading));
+        library.put(new Entry(bundle.getBundleId(), id, bundle.getVersion().toString(), State.LOADING, null,
+                Optional.empty()));
+        inBackground("reading model bundle " + bundle.getSymbolicName(), () -> load(bundle, descriptor.strip()));
         return bundle.getBundleId();
     }
 
@@ -161,84 +144,34 @@ final class ModelExtender implements BundleTrackerCustomizer<Long>, AutoCloseabl
             task.run();
             return null;
         }).exceptionally(e -> {
-            if (!closed) {
-                LOG.log(Level.ERROR, what + " failed: " + e, e);
-            }
+            LOG.log(Level.ERROR, what + " failed: " + e, e);
             return null;
         });
     }
 
-    /** Runs {@code task} on the loader thread; a failure is logged, since nobody waits for it. */
-    private void onLoader(String what, Runnable task) {
-        try {
-            loader.execute(() -> {
-                try {
-                    task.run();
-                } catch (RuntimeException | Error e) {
-                    if (!closed) {
-                        LOG.log(Level.ERROR, what + " failed: " + e, e);
-                    }
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            LOG.log(Level.DEBUG, what + ": not done, the backbone stops");
-        }
-    }
-
-    /**
-     * On the loader thread: reads and probes the bundle's model, then hands the outcome to the swap thread. The
-     * outcome counts only while {@code loading} (this very entry, by identity) is the bundle's entry: a bundle stopped,
-     * updated and started again meanwhile has a new one, and its own load.
-     */
-    private void load(Bundle bundle, String descriptorPath, Entry loading) {
+    private void load(Bundle bundle, String descriptorPath) {
         long started = System.nanoTime();
-        long bundleId = bundle.getBundleId();
-        if (closed || !stillLoading(loading)) {
+        Entry loading = library.get(bundle.getBundleId()).orElse(null);
+        if (loading == null) {
             return; // stopped before it could be read
         }
-        BackboneArtifacts artifacts;
         try {
-            artifacts = BackboneArtifacts.read(path -> open(bundle, path), descriptorPath);
+            BackboneArtifacts artifacts = BackboneArtifacts.read(path -> open(bundle, path), descriptorPath);
             ModelProbe.check(artifacts, sessions, serving);
-        } catch (InvalidModelException | IllegalStateException | OutOfMemoryError e) {
-            String reason = e instanceof OutOfMemoryError ? tooLargeForTheHeap() : e.getMessage();
-            inBackground("refusing model bundle " + bundle.getSymbolicName(), () -> {
-                if (stillLoading(loading)) {
-                    library.put(loading.with(State.REFUSED, Optional.of(reason)));
-                    LOG.log(Level.WARNING, "model bundle {0} ({1}) refused: {2}", bundle.getSymbolicName(), bundleId,
-                            reason);
-                }
-            });
+            library.put(new Entry(bundle.getBundleId(), artifacts.id(), artifacts.descriptor().version(),
+                    State.AVAILABLE, artifacts, Optional.empty()));
+            LOG.log(Level.INFO, "model {0} {1} (bundle {2}) is usable: input {3}, {4} classes, {5} slots, {6} MACs,"
+                    + " {7} params, ONNX sha256 {8} ({9} ms)", artifacts.id(), artifacts.descriptor().version(),
+                    bundle.getBundleId(), artifacts.inputShape(), artifacts.classCount(), artifacts.slots().size(),
+                    artifacts.defaultCost().macs(), artifacts.defaultCost().params(), artifacts.sha256(),
+                    (System.nanoTime() - started) / 1_000_000);
+        } catch (InvalidModelException | IllegalStateException e) {
+            library.put(loading.with(State.REFUSED, Optional.of(e.getMessage())));
+            LOG.log(Level.WARNING, "model bundle {0} ({1}) refused: {2}", bundle.getSymbolicName(),
+                    bundle.getBundleId(), e.getMessage());
             return;
         }
-        long readMillis = (System.nanoTime() - started) / 1_000_000;
-        inBackground("admitting model bundle " + bundle.getSymbolicName(), () -> {
-            if (!stillLoading(loading)) {
-                return; // withdrawn (or started again) while it was read
-            }
-            library.put(new Entry(bundleId, artifacts.id(), artifacts.descriptor().version(), State.AVAILABLE,
-                    artifacts, Optional.empty()));
-            LOG.log(Level.INFO, "model {0} {1} (bundle {2}) is usable: input {3}, {4} classes, {5} slots, {6} MACs,"
-                    + " {7} params, ONNX sha256 {8} (read and probed in {9} ms)", artifacts.id(),
-                    artifacts.descriptor().version(), bundleId, artifacts.inputShape(), artifacts.classCount(),
-                    artifacts.slots().size(), artifacts.defaultCost().macs(), artifacts.defaultCost().params(),
-                    artifacts.sha256(), readMillis);
-            reconsider("model bundle " + bundle.getSymbolicName() + " started");
-        });
-    }
-
-    /**
-     * Why a model whose reading ran out of heap is refused. The failed allocation was the model's own (its graph and
-     * weights, read whole), so what it held is garbage again and the gateway goes on serving; the model stays
-     * refused rather than LOADING forever, and the deployer's check ends with this reason.
-     */
-    private static String tooLargeForTheHeap() {
-        return "the model does not fit the Java heap while it is read (at most " + Runtime.getRuntime().maxMemory()
-                / (1024 * 1024) + " MB; bin/morphgate: JAVA_OPTS=-Xmx...)";
-    }
-
-    private boolean stillLoading(Entry loading) {
-        return library.get(loading.bundleId()).orElse(null) == loading;
+        reconsider("model bundle " + bundle.getSymbolicName() + " started");
     }
 
     /**
@@ -246,20 +179,9 @@ final class ModelExtender implements BundleTrackerCustomizer<Long>, AutoCloseabl
      * to serve, before the one chosen last.
      */
     private void loadLocal(Path file, Path descriptor) {
-        BackboneArtifacts artifacts;
         try {
-            artifacts = LocalModelFile.read(file, descriptor);
+            BackboneArtifacts artifacts = LocalModelFile.read(file, descriptor);
             ModelProbe.check(artifacts, sessions, serving);
-        } catch (InvalidModelException | IllegalStateException | OutOfMemoryError e) {
-            String reason = e instanceof OutOfMemoryError ? tooLargeForTheHeap() : e.getMessage();
-            inBackground("refusing the local model " + file, () -> {
-                library.put(new Entry(LOCAL, file.getFileName().toString(), "local", State.REFUSED, null,
-                        Optional.of(reason)));
-                LOG.log(Level.ERROR, "local model {0} refused: {1}", file, reason);
-            });
-            return;
-        }
-        inBackground("serving the local model " + file, () -> {
             Entry entry = new Entry(LOCAL, artifacts.id(), artifacts.descriptor().version(), State.AVAILABLE,
                     artifacts, Optional.empty());
             library.put(entry);
@@ -267,7 +189,11 @@ final class ModelExtender implements BundleTrackerCustomizer<Long>, AutoCloseabl
             LOG.log(Level.INFO, "local model {0} from {1}: input {2}, {3} classes, {4} MACs", artifacts.id(), file,
                     artifacts.inputShape(), artifacts.classCount(), artifacts.defaultCost().macs());
             tryToServe(entry, "local model file " + file);
-        });
+        } catch (InvalidModelException | IllegalStateException e) {
+            library.put(new Entry(LOCAL, file.getFileName().toString(), "local", State.REFUSED, null,
+                    Optional.of(e.getMessage())));
+            LOG.log(Level.ERROR, "local model {0} refused: {1}", file, e.getMessage());
+        }
     }
 
     private static InputStream open(Bundle bundle, String path) {
@@ -336,26 +262,10 @@ final class ModelExtender implements BundleTrackerCustomizer<Long>, AutoCloseabl
         }
     }
 
-    /**
-     * Stops reading models: a model being read is abandoned (its probe, if running, ends by itself within seconds;
-     * what it would decide is not submitted). Call before the swapper's thread stops.
-     */
-    void stopLoading() {
-        closed = true;
-        loader.shutdownNow();
-        try {
-            if (!loader.awaitTermination(LOADER_STOP_SECONDS, TimeUnit.SECONDS)) {
-                LOG.log(Level.WARNING, "a model was still being read " + LOADER_STOP_SECONDS + " s after the stop began");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     /** Stops tracking and withdraws the catalog; call once the swapper's thread has stopped. */
     @Override
     public void close() {
-        stopLoading();
+        closed = true;
         tracker.close();
         withdrawCatalog();
     }
