@@ -124,6 +124,11 @@ public final class FleetController implements AutoCloseable {
         JsonObject state = object(payload);
         inventory.recordState(gateway, state, at);
         if ("online".equals(state.has("status") ? state.get("status").getAsString() : null)) {
+            // back after a lost link (its broker node died): a reply it could not send is asked for again, same id
+            int again = commands.resend(gateway);
+            if (again > 0) {
+                LOG.info(() -> gateway + " is back online: " + again + " unanswered command(s) sent again");
+            }
             readBudget(gateway);
         }
     }
