@@ -1,5 +1,6 @@
 package io.morphgate.fleet.controller;
 
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,9 +17,9 @@ import io.morphgate.fleet.mqtt.MqttSession;
  * once to {@code morphgate/v1/+/reply/+} and completes the matching pending command. The caller chooses the request
  * id, so a retry (or a controller that restarted mid-rollout) sends the same id and the gateway answers it once.
  *
- * <p>A command still unanswered when its gateway comes back online ({@link #resend}) is published again with the same
- * request id: the gateway may have run it and lost the link before its reply got out (its broker node died), and a
- * repeat is answered from its reply store without running again.
+ * <p>A command still unanswered when its gateway connects again after it was sent ({@link #resend}) is published
+ * again with the same request id: the gateway may have run it and lost the link before its reply got out (its
+ * broker node died), and a repeat is answered from its reply store without running again.
  */
 public final class CommandChannel {
 
@@ -29,7 +30,8 @@ public final class CommandChannel {
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
 
     /** A command out and unanswered: what it was, to publish it again. */
-    private record Pending(String gateway, String topic, String payload, CompletableFuture<JsonObject> reply) {
+    private record Pending(String gateway, String topic, String payload, Instant sentAt,
+            CompletableFuture<JsonObject> reply) {
     }
 
     public CommandChannel(MqttSession session) {
@@ -46,7 +48,7 @@ public final class CommandChannel {
         payload.addProperty("requestId", requestId);
         body.entrySet().forEach(e -> payload.add(e.getKey(), e.getValue()));
         Pending command = pending.computeIfAbsent(requestId, id -> new Pending(gateway, Topics.command(gateway, verb),
-                payload.toString(), new CompletableFuture<>()));
+                payload.toString(), Instant.now(), new CompletableFuture<>()));
         publish(command);
         CompletableFuture<JsonObject> reply = command.reply();
         return reply.orTimeout(timeoutMillis, TimeUnit.MILLISECONDS)
@@ -54,13 +56,16 @@ public final class CommandChannel {
     }
 
     /**
-     * Publishes every command still waiting for a reply from {@code gateway} again, with its own request id; called
-     * when the gateway comes (back) online. Returns how many.
+     * Publishes again, each with its own request id, every command still waiting for a reply from {@code gateway}
+     * that was sent before {@code connectedAt} (the {@code since} of its {@code online} state): the gateway connected
+     * again since, and may have lost the command's reply with its old link. A retained {@code online} from before the
+     * command (heard again when the controller subscribes) sends nothing. Returns how many.
      */
-    public int resend(String gateway) {
+    public int resend(String gateway, Instant connectedAt) {
         int n = 0;
         for (Pending command : pending.values()) {
-            if (command.gateway().equals(gateway) && !command.reply().isDone()) {
+            if (command.gateway().equals(gateway) && command.sentAt().isBefore(connectedAt)
+                    && !command.reply().isDone()) {
                 publish(command);
                 n++;
             }
