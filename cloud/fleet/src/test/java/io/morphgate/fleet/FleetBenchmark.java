@@ -18,7 +18,12 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -34,6 +39,7 @@ import io.morphgate.fleet.inventory.Database;
 import io.morphgate.fleet.inventory.GatewayRecord;
 import io.morphgate.fleet.inventory.Inventory;
 import io.morphgate.fleet.mqtt.BrokerSettings;
+import io.morphgate.fleet.mqtt.MqttSession;
 import io.morphgate.fleet.rollout.RolloutStore;
 import io.morphgate.fleet.simulator.Behaviour;
 import io.morphgate.fleet.simulator.SimulatedGateway;
@@ -56,19 +62,23 @@ class FleetBenchmark {
     private static final double WAVE_PAUSE = 2;
     private static final double HEALTH_WAIT = 6;
     private static final int FAN_OUT_ROUNDS = 3;
+    private static final Pattern RESENT = Pattern.compile("(\\d+) unanswered command\\(s\\) sent again");
     static final String RERUN = "mvn -B -o verify -pl cloud/fleet -Dtest=FleetBenchmark -Dsurefire.failIfNoSpecifiedTests=false";
 
     @TempDir
     static Path dir;
 
     private final List<String> report = new ArrayList<>();
+    private double runningFileMb;
     private final AtomicInteger subackRefusals = new AtomicInteger();
+    /** Commands the controller sent again to gateways back online (its log says how many each time). */
+    private final AtomicInteger resent = new AtomicInteger();
 
     @Test
     void measure() throws Exception {
         String loadBefore = loadAverage();
         long heapBaseline = heapAfterGc();
-        countSubackRefusals();
+        countFromLogs();
         try (NatsCluster cluster = NatsCluster.start(dir.resolve("nats"))) {
             Assumptions.assumeTrue(cluster != null, NatsCluster.MISSING);
             BrokerSettings broker = new BrokerSettings(cluster.servers(), null, null, 5);
@@ -87,8 +97,14 @@ class FleetBenchmark {
                     + "refused, retried) seen %d times; all %d in the inventory with state, budget and telemetry %.1f s "
                     + "after the first connect.", GATEWAYS, TELEMETRY_MILLIS / 1000, connectSeconds, refusedAtConnect,
                     GATEWAYS, inventorySeconds));
-            fanOut(controller, simulation);
+            fanOut(controller, simulation, broker);
             rollout(database, simulation);
+            line("");
+            line("## A broker node killed (SIGKILL) with a command out to every gateway");
+            line("");
+            line("A `status` to each of the " + GATEWAYS + " gateways is published, each gateway answers 1 s after it "
+                    + "receives, and 0.2 s later one node (not the controller's) is killed. One trial per run: a node "
+                    + "started again on this machine may find its monitor port taken by a client's ephemeral port.");
             nodeLoss(cluster, controller, simulation);
             idleLoad(controller);
             simulation.close();
@@ -96,34 +112,63 @@ class FleetBenchmark {
             writeCapacity(database);
             storage(database, heapBaseline, heapController);
             controller.close();
+            compacted(database);
         }
         write(loadBefore);
     }
 
-    /** Commands to every gateway at once: publish rate and the time from send to reply, per command. */
-    private void fanOut(FleetController controller, Simulation simulation) throws Exception {
+    /**
+     * Commands to many gateways at once: how fast they are queued, and the time from send to reply per command; 10
+     * gateways (the round trip with little queueing) and every gateway. Then the broker's own rate of acknowledged
+     * QoS 1 publications from one session.
+     */
+    private void fanOut(FleetController controller, Simulation simulation, BrokerSettings broker) throws Exception {
         line("");
-        line("## Command fan-out (`status` to every gateway at once, controller to reply)");
+        line("## Command fan-out (`status` to N gateways at once, controller to reply)");
         line("");
-        line("| round | published in | commands/s published | all replies in | p50 send to reply | p99 | max |");
-        line("|---|---|---|---|---|---|---|");
-        for (int round = 1; round <= FAN_OUT_ROUNDS; round++) {
+        line("| round | gateways | queued in (Paho, async) | commands/s queued | all replies in | replies/s | "
+                + "p50 send to reply | p99 | max |");
+        line("|---|---|---|---|---|---|---|---|---|");
+        int round = 0;
+        for (int n : new int[] {10, 10, 10, GATEWAYS, GATEWAYS, GATEWAYS}) {
+            round++;
             List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
             List<CompletableFuture<JsonObject>> replies = new ArrayList<>();
             long start = System.nanoTime();
-            for (SimulatedGateway g : simulation.gateways()) {
+            for (SimulatedGateway g : simulation.gateways().subList(0, n)) {
                 long sent = System.nanoTime();
                 replies.add(controller.commands().send(g.id(), "status", "bench-" + round + "-" + g.id(),
                         new JsonObject(), 60_000).whenComplete((r, e) -> latencies.add(System.nanoTime() - sent)));
             }
-            double published = seconds(start);
+            double queued = seconds(start);
             CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new)).join();
             double all = seconds(start);
-            line(String.format("| %d | %.0f ms | %.0f | %.0f ms | %s | %s | %s |", round, published * 1000,
-                    GATEWAYS / published, all * 1000, millis(latencies, 0.5), millis(latencies, 0.99),
+            line(String.format("| %d | %d | %.0f ms | %.0f | %.0f ms | %.0f | %s | %s | %s |", round, n, queued * 1000,
+                    n / queued, all * 1000, n / all, millis(latencies, 0.5), millis(latencies, 0.99),
                     millis(latencies, 1.0)));
             Thread.sleep(1000);
         }
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+        MqttSession publisher = new MqttSession(broker, "bench-publisher", null, timer, (t, m) -> { });
+        publisher.start().get(30, TimeUnit.SECONDS);
+        for (int r = 1; r <= 2; r++) {
+            long start = System.nanoTime();
+            List<CompletableFuture<Void>> acks = new ArrayList<>();
+            for (int i = 0; i < GATEWAYS; i++) {
+                // a gateway nobody simulates: the broker stores and acknowledges it, no one answers
+                acks.add(publisher.publishConfirmed("morphgate/v1/nobody-" + i + "/cmd/status",
+                        "{\"requestId\":\"ack-" + r + "-" + i + "\"}", false));
+            }
+            CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+            double s = seconds(start);
+            line("");
+            line(String.format("Broker acknowledgements (round %d): %d QoS 1 publications from one session, all "
+                    + "acknowledged (PUBACK) in %.0f ms: %.0f/s (topics no gateway subscribes to: the broker's side "
+                    + "alone).", r,
+                    GATEWAYS, s * 1000, GATEWAYS / s));
+        }
+        publisher.close();
+        timer.shutdownNow();
     }
 
     /** A budget to every gateway in waves; the time from deploy to SUCCEEDED and each wave's apply span. */
@@ -194,6 +239,7 @@ class FleetBenchmark {
     private void nodeLoss(NatsCluster cluster, FleetController controller, Simulation simulation) throws Exception {
         String spared = controller.currentServer();
         String dead = cluster.servers().stream().filter(s -> !s.equals(spared)).findFirst().orElseThrow();
+        String leader = cluster.metaLeader();
         String node = "n" + (cluster.servers().indexOf(dead) + 1);
         List<SimulatedGateway> onDead = simulation.gateways().stream().filter(g -> dead.equals(g.currentServer())).toList();
         simulation.behave(new Behaviour(1000, null, 0, false));
@@ -210,6 +256,7 @@ class FleetBenchmark {
                     }));
         }
         Thread.sleep(200);
+        int resentBefore = resent.get();
         long killed = System.nanoTime();
         cluster.kill(node);
         Map<String, Long> back = new ConcurrentHashMap<>();
@@ -247,24 +294,23 @@ class FleetBenchmark {
             executedTwice += g.timesExecuted("loss-" + g.id()) > 1 ? 1 : 0;
         }
         simulation.behave(Behaviour.HEALTHY);
+        int again = resent.get() - resentBefore;
         line("");
-        line("## A broker node killed (SIGKILL) with a command out to every gateway");
-        line("");
-        line(String.format("Node %s (not the controller's) killed 0.2 s after a `status` to each of the %d gateways was "
-                + "published; each gateway answers 1 s after it receives. %d gateways were on it.", node, GATEWAYS,
+        line(String.format("Node %s killed (JetStream meta leader before: %s), %d gateways on it.", node, leader,
                 onDead.size()));
         line("");
         line(String.format("- Time without service for the gateways on the killed node (kill to connected to another "
                 + "node): p50 %s, p99 %s, max %s; %d of %d back within 120 s.", millis(reconnect, 0.5),
                 millis(reconnect, 0.99), millis(reconnect, 1.0), back.size(), onDead.size()));
-        line(String.format("- Their commands, kill to reply at the controller: p50 %s, p99 %s, max %s (the gateways on "
-                + "the other nodes: send to reply p50 %s, p99 %s).", millis(onDeadReply, 0.5), millis(onDeadReply, 0.99),
+        line(String.format("- Their commands, kill to reply at the controller: p50 %s, p99 %s, max %s; the gateways on "
+                + "the other nodes, send to reply: p50 %s, p99 %s.", millis(onDeadReply, 0.5), millis(onDeadReply, 0.99),
                 millis(onDeadReply, 1.0), millis(othersReply, 0.5), millis(othersReply, 0.99)));
-        line(String.format("- Answered: %d of %d commands (timeout 60 s). Deliveries at the gateways: %d for %d request "
-                + "ids: %d gateways received their command more than once (JetStream redelivery of an unacknowledged "
-                + "message, or the controller sending an unanswered command again when the gateway came back online); "
-                + "%d ran it more than once (the reply store answers a repeat).", answered, GATEWAYS, received, GATEWAYS,
-                receivedTwice, executedTwice));
+        line(String.format("- Answered: %d of %d (timeout 60 s). Deliveries at the gateways: %d for %d request ids; %d "
+                + "gateways received their command more than once, %d ran it more than once (a repeat is answered from "
+                + "the reply store). Of the %d repeats, the controller sent %d again itself (unanswered when the gateway "
+                + "came back online, same request id); the rest were the broker's redeliveries of unacknowledged "
+                + "messages.", answered, GATEWAYS, received, GATEWAYS, receivedTwice, executedTwice, received - GATEWAYS,
+                again));
     }
 
     /** The controller's inbound message rate with every gateway idle but for telemetry. */
@@ -310,7 +356,7 @@ class FleetBenchmark {
                 + "over 5 s.", n / seconds(start)));
     }
 
-    private void storage(Database database, long heapBaseline, long heapController) throws SQLException, IOException {
+    private void storage(Database database, long heapBaseline, long heapController) throws SQLException {
         Map<String, Long> rows = new TreeMap<>();
         try (Connection c = database.connect(); Statement st = c.createStatement()) {
             for (String table : List.of("gateway", "gateway_group", "rollout", "rollout_step", "desired_state",
@@ -318,13 +364,10 @@ class FleetBenchmark {
                 try (ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + table)) {
                     rs.next();
                     rows.put(table, rs.getLong(1));
-                } catch (SQLException e) {
-                    rows.put(table + " (missing)", -1L);
                 }
             }
             st.execute("CHECKPOINT");
         }
-        long bytes = Files.size(dir.resolve("db").resolve("fleet.mv.db"));
         double heapMb = (heapController - heapBaseline) / 1e6;
         line("");
         line("## Controller memory and database size");
@@ -333,19 +376,44 @@ class FleetBenchmark {
                 + "closed, same JVM), less the heap after GC before the cluster and controller started: %.1f MB. "
                 + "Linear from zero that is %.1f MB per 1,000 gateways (extrapolated; an upper bound: part of it is "
                 + "fixed, e.g. H2's page cache, Flyway, Paho).", GATEWAYS, heapMb, heapMb * 1000 / GATEWAYS));
-        line(String.format("- H2 file `fleet.mv.db` after the run (checkpointed, not compacted): %.2f MB, holding %s. "
-                + "Per 1,000 gateways (extrapolated linearly from %d, with one rollout step each): %.2f MB.",
-                bytes / 1e6, rows, GATEWAYS, bytes / 1e6 * 1000 / GATEWAYS));
+        line(String.format("- Rows: %s.", rows));
+        line(String.format("- H2 file `fleet.mv.db` while the controller runs (after a checkpoint): %.2f MB, most of "
+                + "it old versions of the inventory rows rewritten by every telemetry message (H2's MVStore appends).",
+                runningFileMb = fileMb()));
     }
 
-    private void countSubackRefusals() {
-        Logger mqtt = Logger.getLogger("io.morphgate.fleet.mqtt");
-        mqtt.addHandler(new Handler() {
+    /** The file once nothing holds it, then compacted: what the data needs. */
+    private void compacted(Database database) throws SQLException {
+        double closed = fileMb();
+        try (Connection c = database.connect(); Statement st = c.createStatement()) {
+            st.execute("SHUTDOWN COMPACT");
+        }
+        double compact = fileMb();
+        line(String.format("- The same file after the controller closed it: %.2f MB; after `SHUTDOWN COMPACT`: %.2f MB. "
+                + "Per 1,000 gateways (extrapolated linearly from %d, with one rollout step and one desired state each): "
+                + "%.2f MB compacted, %.2f MB as it stood while running.", closed, compact, GATEWAYS,
+                compact * 1000 / GATEWAYS, runningFileMb * 1000 / GATEWAYS));
+    }
+
+    private static double fileMb() {
+        try {
+            return Files.size(dir.resolve("db").resolve("fleet.mv.db")) / 1e6;
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    private void countFromLogs() {
+        Handler counter = new Handler() {
             @Override
             public void publish(LogRecord r) {
                 String message = r.getMessage();
                 if (message != null && message.contains("SUBACK 128")) {
                     subackRefusals.incrementAndGet();
+                }
+                Matcher m = message == null ? null : RESENT.matcher(message);
+                if (m != null && m.find()) {
+                    resent.addAndGet(Integer.parseInt(m.group(1)));
                 }
             }
 
@@ -356,7 +424,9 @@ class FleetBenchmark {
             @Override
             public void close() {
             }
-        });
+        };
+        Logger.getLogger("io.morphgate.fleet.mqtt").addHandler(counter);
+        Logger.getLogger(FleetController.class.getName()).addHandler(counter);
     }
 
     private void write(String loadBefore) throws IOException, InterruptedException {
@@ -373,7 +443,7 @@ class FleetBenchmark {
         out.add("- Load average (1, 5, 15 min) before: " + loadBefore + "; after: " + loadAverage()
                 + ". The machine is shared (other engineers' builds, a CI run): the figures are of a loaded 2-core box.");
         out.add("- Rerun (from the repository root): `" + RERUN + "` (`-Dmorphgate.fleet.bench.gateways=N` for another "
-                + "count; about 150 s; needs `nats-server`).");
+                + "count; about 3 min; needs `nats-server`).");
         out.add("");
         out.addAll(report);
         Path file = Path.of(System.getProperty("morphgate.fleet.bench.out", "../../docs/benchmarks/fleet.md"));
