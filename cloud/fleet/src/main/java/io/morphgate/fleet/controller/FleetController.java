@@ -124,7 +124,21 @@ public final class FleetController implements AutoCloseable {
         JsonObject state = object(payload);
         inventory.recordState(gateway, state, at);
         if ("online".equals(state.has("status") ? state.get("status").getAsString() : null)) {
+            // connected again after a lost link (its broker node died): a reply it could not send is asked for again
+            int again = connectedAt(state).map(since -> commands.resend(gateway, since)).orElse(0);
+            if (again > 0) {
+                LOG.info(() -> gateway + " is back online: " + again + " unanswered command(s) sent again");
+            }
             readBudget(gateway);
+        }
+    }
+
+    /** When the gateway connected, from its {@code online} state's {@code since}; empty when missing or unreadable. */
+    private static Optional<Instant> connectedAt(JsonObject state) {
+        try {
+            return state.has("since") ? Optional.of(Instant.parse(state.get("since").getAsString())) : Optional.empty();
+        } catch (RuntimeException e) {
+            return Optional.empty();
         }
     }
 
