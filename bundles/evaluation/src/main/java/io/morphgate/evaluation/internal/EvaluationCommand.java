@@ -21,6 +21,8 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 
 import com.google.gson.GsonBuilder;
 
@@ -30,6 +32,7 @@ import io.morphgate.api.evaluation.LabelledImages;
 import io.morphgate.api.model.Configuration;
 import io.morphgate.api.model.ModelControl;
 import io.morphgate.api.model.ModelStatus;
+import io.morphgate.api.variant.OfferReport;
 import io.morphgate.evaluation.dataset.FashionMnist;
 
 /**
@@ -47,6 +50,12 @@ public class EvaluationCommand {
     static final String DATASET = "morphgate.dataset.dir";
     private static final System.Logger LOG = System.getLogger(EvaluationCommand.class.getName());
     private static final long QUIET_MILLIS = 3000;
+    /** How long the command waits for the operators' derivations and the variants it is asked to evaluate. */
+    private static final long SETTLE_TIMEOUT_MILLIS = 15 * 60_000;
+
+    /** The operators' reports: a derived variant is registered only when its operator's derivation has finished. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    private volatile List<OfferReport> offers = List.of();
 
     private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> new Thread(r, "morphgate-evaluate"));
 
@@ -74,7 +83,7 @@ public class EvaluationCommand {
             int limit = Integer.parseInt(property(context, LIMIT, "10000"));
             Path dataset = Path.of(property(context, DATASET, FashionMnist.DEBIAN_DIRECTORY.toString()));
             LabelledImages images = FashionMnist.read(dataset, FashionMnist.Split.TEST, limit);
-            awaitSettled(control);
+            awaitSettled(control, wanted);
             requireServable(control.status(), wanted);
             List<EvaluationReport> reports = new ArrayList<>();
             for (Configuration configuration : wanted) {
@@ -96,26 +105,54 @@ public class EvaluationCommand {
         stopGateway(context);
     }
 
-    /** Waits until the backbone serves and no variant has come or gone for a few seconds (derived ones come late). */
-    private static void awaitSettled(ModelControl control) throws InterruptedException {
+    /**
+     * Waits until the backbone serves, no operator is still deriving variants for the serving model, every variant
+     * the configurations name is there (derived variants of a model of real size come minutes after it serves), and
+     * no variant has come or gone for a few seconds; at most {@value #SETTLE_TIMEOUT_MILLIS} ms, after which
+     * {@link #requireServable} names what is missing.
+     */
+    private void awaitSettled(ModelControl control, List<Configuration> wanted) throws InterruptedException {
         int seen = -1;
         long quietSince = System.currentTimeMillis();
-        while (true) {
+        long deadline = quietSince + SETTLE_TIMEOUT_MILLIS;
+        String waitingFor = "";
+        while (System.currentTimeMillis() < deadline) {
             ModelStatus status = control.status();
             int variants = status.variants().size();
+            List<String> deriving = deriving(status.backboneId(), offers);
+            String now = !deriving.isEmpty() ? "derivations of " + deriving : String.join("; ", missing(status, wanted));
             if (variants != seen) {
                 seen = variants;
                 quietSince = System.currentTimeMillis();
-            } else if (status.state() == ModelStatus.State.SERVING
+            } else if (status.state() == ModelStatus.State.SERVING && now.isEmpty()
                     && System.currentTimeMillis() - quietSince >= QUIET_MILLIS) {
                 return;
             }
+            if (!now.isEmpty() && !now.equals(waitingFor)) {
+                LOG.log(Level.INFO, "evaluation waits for " + now);
+            }
+            waitingFor = now;
             Thread.sleep(200);
         }
     }
 
+    /** The operators still deriving variants for the given model. */
+    static List<String> deriving(String backboneId, List<OfferReport> offers) {
+        return offers.stream().filter(o -> o.backboneId().equals(backboneId))
+                .filter(o -> o.derivation().map(p -> !p.phase().ended()).orElse(false))
+                .map(o -> o.operator().name()).sorted().toList();
+    }
+
     /** Fails before any evaluation starts when a configuration names a slot or variant the gateway does not have. */
     private static void requireServable(ModelStatus status, List<Configuration> wanted) {
+        List<String> problems = missing(status, wanted);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("cannot evaluate: " + String.join("; ", problems));
+        }
+    }
+
+    /** The slots and variants the configurations name that the gateway does not have (not yet, or not at all). */
+    static List<String> missing(ModelStatus status, List<Configuration> wanted) {
         Set<String> slots = new HashSet<>();
         status.slots().forEach(s -> slots.add(s.spec().name()));
         Map<String, String> acceptedSlotById = new HashMap<>();
@@ -131,9 +168,7 @@ public class EvaluationCommand {
                 }
             });
         }
-        if (!problems.isEmpty()) {
-            throw new IllegalArgumentException("cannot evaluate: " + String.join("; ", problems));
-        }
+        return problems;
     }
 
     private static void log(List<EvaluationReport> reports) {
